@@ -1,0 +1,69 @@
+import type { ExternalResolver, Provider, Resolver } from '../container/provider';
+import type { Clock } from '../dispatch/clock';
+import type { BusHooks } from '../dispatch/hooks';
+import type { Logger } from '../dispatch/logger';
+import type { RetryPolicy } from '../handlers/handler-options';
+import type { Transport } from '../transport/transport';
+import type { Class } from '../types';
+
+/**
+ * Options of `createEventBus` (and the bus part of `createApp`).
+ *
+ * @example
+ * ```ts
+ * const bus = createEventBus({
+ *   handlers: [SendWelcomeEmail, AuditLog],
+ *   providers: [[Mailer, new SmtpMailer()]],
+ *   defaultRetry: { attempts: 3, backoffMs: 100 },
+ *   hooks: { onDeadLetter: (l) => alert(l) },
+ * });
+ * ```
+ */
+export interface EventBusOptions {
+  /** Handler classes (`@EventHandler()`), built at startup through the resolver. */
+  handlers?: readonly Class[];
+  /** Globs of files to import; exported handler classes are added to `handlers`. */
+  discover?: readonly string[];
+  /** Directory `discover` globs are relative to. Default `process.cwd()`. */
+  discoverCwd?: string;
+  /** Values, factories and classes for constructor injection. `EventBus` is always provided. */
+  providers?: readonly Provider[];
+  /** Your container (tsyringe, typedi, inversify...), asked before constructor injection. */
+  resolve?: ExternalResolver;
+  /** A ready resolver to use instead of building one (createApp shares one with controllers). */
+  resolver?: Resolver;
+  /** Pino-compatible logger. Default: console. */
+  logger?: Logger;
+  hooks?: BusHooks;
+  /** Where committed events go. Default: `InMemoryTransport`. */
+  transport?: Transport;
+  /** Retry policy for handlers that set none. Default: 1 attempt. */
+  defaultRetry?: RetryPolicy;
+  /** Timeout for handlers that set none. Default: none. */
+  defaultTimeoutMs?: number;
+  /** Queued events dispatched at once. Default 64. */
+  concurrency?: number;
+  /**
+   * Bound on accepted-but-unfinished root events (buffered + queued +
+   * dispatching). Default 100 000. Follow-ups of running handlers are always
+   * accepted so a chain is never cut in half (they are bounded by
+   * `maxCausationDepth`).
+   */
+  maxInFlight?: number;
+  /**
+   * What `emit`/`dispatch` do at `maxInFlight`: `'throw'` (default) raises
+   * `BusOverflowError` (KEB_BUS_OVERFLOW) to the caller, which an HTTP request
+   * turns into 503; `'drop'` drops the event and reports it to `onDiscard`.
+   */
+  overflow?: 'throw' | 'drop';
+  /** Follow-up chains deeper than this are cut (KEB_CAUSATION_DEPTH_EXCEEDED). Default 32. */
+  maxCausationDepth?: number;
+  /** How many dead letters `bus.deadLetters` keeps (oldest dropped). Default 1000. */
+  deadLetterLimit?: number;
+  /** Time source for retries, timeouts and drain deadlines. */
+  clock?: Clock;
+  /** Random source for retry jitter (0 ≤ x < 1). */
+  random?: () => number;
+  /** Id generator for envelopes and correlation ids. Default `crypto.randomUUID`. */
+  generateId?: () => string;
+}

@@ -1,0 +1,493 @@
+import { randomUUID } from 'node:crypto';
+import { ConstructorResolver } from '../container/constructor-resolver';
+import type { Resolver } from '../container/provider';
+import { type Clock, systemClock } from '../dispatch/clock';
+import { callHook, type DispatchDeps } from '../dispatch/dispatch-deps';
+import type { DispatchReport } from '../dispatch/dispatch-report';
+import { Dispatcher } from '../dispatch/dispatcher';
+import type { BusHooks, DeadLetter, DiscardReason } from '../dispatch/hooks';
+import { consoleLogger, type Logger } from '../dispatch/logger';
+import { type PendingWork, WorkTracker } from '../dispatch/work-tracker';
+import {
+  BusClosedError,
+  BusOverflowError,
+  CausationDepthExceededError,
+  DrainTimeoutError,
+  InvalidEventError,
+  WaitForTimeoutError,
+} from '../errors';
+import { buildSubscriptions, makeSubscription } from '../handlers/build-subscriptions';
+import { discoverHandlers } from '../handlers/discover-handlers';
+import type { EventContext } from '../handlers/event-context';
+import type { OnEventOptions } from '../handlers/handler-options';
+import { readEventInfo } from '../handlers/metadata';
+import { SubscriptionMap } from '../handlers/subscription-map';
+import { InMemoryTransport } from '../transport/in-memory-transport';
+import type { Transport } from '../transport/transport';
+import type { Class } from '../types';
+import type { EventBusOptions } from './bus-options';
+import type { CloseReport, EventDescription } from './close-report';
+import type { EmitOptions } from './emit-options';
+import type { EventEnvelope } from './event-envelope';
+import { EventScope, type ScopeHost, type ScopeLineage } from './event-scope';
+import { ScopeStorage } from './scope-storage';
+
+/**
+ * The typed in-memory event bus. Each verb has one meaning:
+ * `emit` (fire-and-forget, deferred inside a scope), `dispatch` (run now, get a
+ * report), `scope` (unit of work), `on` (runtime subscription), `waitFor`,
+ * `drain`, `close`, `describe`. Create it with `createEventBus()` (or
+ * `createApp()`); inject it into handlers and controllers by its class.
+ *
+ * @example
+ * ```ts
+ * const bus = createEventBus({ handlers: [SendWelcomeEmail] });
+ * bus.emit(new UserRegistered('u1', 'ada@example.com'));
+ * await bus.drain();
+ * ```
+ */
+export class EventBus {
+  /** The resolver that built the handlers; share it to build controllers. */
+  readonly resolver: Resolver;
+  /** Logger in use. */
+  readonly logger: Logger;
+  private readonly subscriptions = new SubscriptionMap();
+  private readonly tracker = new WorkTracker();
+  private readonly storage = new ScopeStorage();
+  private readonly dispatcher: Dispatcher;
+  private readonly transport: Transport;
+  private readonly hooks: BusHooks;
+  private readonly clock: Clock;
+  private readonly names = new Map<Function, { name: string; version: number }>();
+  private readonly chains = new WeakMap<EventEnvelope, readonly string[]>();
+  private readonly letters: DeadLetter[] = [];
+  private readonly retryTimers = new Map<unknown, (woke: boolean) => void>();
+  private readonly liveControllers = new Set<AbortController>();
+  private readonly host: ScopeHost;
+  private readonly newId: () => string;
+  private readonly opts: Required<
+    Pick<EventBusOptions, 'maxInFlight' | 'overflow' | 'maxCausationDepth' | 'deadLetterLimit'>
+  >;
+  private onCount = 0;
+  private closing = false;
+  private stopping = false;
+  private closed: Promise<CloseReport> | undefined;
+
+  constructor(options: EventBusOptions = {}) {
+    this.logger = options.logger ?? consoleLogger;
+    this.hooks = options.hooks ?? {};
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.generateId ?? randomUUID;
+    this.opts = {
+      maxInFlight: options.maxInFlight ?? 100_000,
+      overflow: options.overflow ?? 'throw',
+      maxCausationDepth: options.maxCausationDepth ?? 32,
+      deadLetterLimit: options.deadLetterLimit ?? 1000,
+    };
+    this.resolver =
+      options.resolver ??
+      new ConstructorResolver([[EventBus, this], ...(options.providers ?? [])], options.resolve);
+    if (options.resolver instanceof ConstructorResolver)
+      options.resolver.register([EventBus, this]);
+    this.host = this.makeHost();
+    this.dispatcher = new Dispatcher(
+      this.makeDeps(options.random ?? Math.random),
+      this.subscriptions,
+      options.concurrency ?? 64,
+    );
+    this.transport = options.transport ?? new InMemoryTransport();
+    this.transport.connect((envelopes) => this.dispatcher.enqueue(envelopes));
+
+    const classes = [
+      ...(options.handlers ?? []),
+      ...discoverHandlers(options.discover ?? [], {
+        ...(options.discoverCwd ? { cwd: options.discoverCwd } : {}),
+      }),
+    ];
+    const defaults = {
+      ...(options.defaultRetry ? { retry: options.defaultRetry } : {}),
+      ...(options.defaultTimeoutMs ? { timeoutMs: options.defaultTimeoutMs } : {}),
+    };
+    for (const cls of new Set(classes))
+      this.subscriptions.add(buildSubscriptions(cls, this.resolver, defaults));
+  }
+
+  /**
+   * Fire-and-forget. Inside a scope (a request, `bus.scope`, a handler) the
+   * event is buffered until the scope commits; outside any scope it is queued
+   * and dispatched in the background (never in the caller's stack). Returns
+   * the envelope.
+   *
+   * @example
+   * ```ts
+   * bus.emit(new UserRegistered(user.id, user.email));            // after the response
+   * bus.emit(new LoginFailed(email), { when: 'always' });          // even if the request fails
+   * ```
+   */
+  emit<E extends object>(event: E, options?: EmitOptions): EventEnvelope<E> | undefined {
+    const scope = this.storage.current();
+    const isRoot = !scope || scope.lineage.causationId === null;
+    if (isRoot && !this.admit(event)) return undefined;
+    if (scope) return scope.add(event, options) as EventEnvelope<E>;
+    const envelope = this.createEnvelope(event, this.rootLineage());
+    this.transport.publish([envelope]);
+    return envelope as EventEnvelope<E>;
+  }
+
+  /**
+   * Runs every handler of the event now and resolves when all have finished
+   * (retries included) with one outcome per handler. It does not reject for
+   * handler failures: use `report.throwIfFailed()`. Follow-up events are queued,
+   * not awaited (use `drain()`).
+   *
+   * @example
+   * ```ts
+   * const report = await bus.dispatch(new InvoiceDue('inv-1'));
+   * if (!report.ok) console.error(report.failed);
+   * ```
+   */
+  async dispatch<E extends object>(event: E): Promise<DispatchReport> {
+    const scope = this.storage.current();
+    if ((!scope || scope.lineage.causationId === null) && !this.admit(event, true)) {
+      throw new BusOverflowError(this.opts.maxInFlight, this.nameOf(event).name);
+    }
+    const envelope = this.createEnvelope(event, scope?.lineage ?? this.rootLineage());
+    this.tracker.add('dispatching');
+    try {
+      return await this.dispatcher.run(envelope);
+    } finally {
+      this.tracker.done('dispatching');
+    }
+  }
+
+  /**
+   * Runs `fn` as a unit of work: events emitted inside are dispatched if it
+   * resolves and discarded (reported to `onDiscard`) if it throws. A scope
+   * inside another commits into it.
+   *
+   * @example
+   * ```ts
+   * await bus.scope(async () => {
+   *   await db.transaction(async (tx) => { await tx.insert(order); bus.emit(new OrderPlaced(order.id)); });
+   * }); // OrderPlaced is dispatched only if the transaction committed
+   * ```
+   */
+  async scope<T>(fn: () => T | Promise<T>, options: { correlationId?: string } = {}): Promise<T> {
+    const scope = this.openScope(options);
+    let result: T;
+    try {
+      result = await scope.run(fn);
+    } catch (error) {
+      scope.discard({ kind: 'scope-failed', error });
+      throw error;
+    }
+    scope.commit();
+    return result;
+  }
+
+  /**
+   * Opens a scope you commit or discard yourself (what the Koa middleware
+   * uses). Enter it with `scope.run(fn)`.
+   */
+  openScope(options: { correlationId?: string } = {}): EventScope {
+    const parent = this.storage.current();
+    const lineage: ScopeLineage = parent?.lineage ?? {
+      correlationId: options.correlationId ?? this.newId(),
+      causationId: null,
+      depth: 0,
+      chain: [],
+    };
+    return new EventScope(this.host, lineage, parent);
+  }
+
+  /** The scope `emit` would buffer into right now, if any. */
+  currentScope(): EventScope | undefined {
+    return this.storage.current();
+  }
+
+  /**
+   * Subscribes a function at runtime; returns the unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * const off = bus.on(UserRegistered, (e, ctx) => console.log(e.email, ctx.envelope.id));
+   * off();
+   * ```
+   */
+  on<C extends Class<object>>(
+    eventClass: C,
+    fn: (event: InstanceType<C>, ctx: EventContext<InstanceType<C>>) => unknown,
+    options: OnEventOptions<InstanceType<C>> = {},
+  ): () => void {
+    const source = `bus.on#${++this.onCount}`;
+    const sub = makeSubscription({
+      id: options.id ?? `on(${this.nameOfClass(eventClass).name})#${this.onCount}`,
+      source,
+      eventClass,
+      options: options as OnEventOptions<unknown>,
+      invoke: fn as (e: unknown, ctx: EventContext) => unknown,
+    });
+    this.subscriptions.add([sub]);
+    let active = true;
+    return () => {
+      if (active) this.subscriptions.remove(sub);
+      active = false;
+    };
+  }
+
+  /**
+   * Resolves with the next event of this class whose dispatch starts (after
+   * commit), optionally matching `where`; rejects with `WaitForTimeoutError`.
+   *
+   * @example
+   * ```ts
+   * const sent = bus.waitFor(WelcomeEmailSent, { where: (e) => e.userId === id, timeoutMs: 1_000 });
+   * await request(app.callback()).post('/users').send(body);
+   * expect((await sent).userId).toBe(id);
+   * ```
+   */
+  waitFor<C extends Class<object>>(
+    eventClass: C,
+    options: {
+      where?: (event: InstanceType<C>, envelope: EventEnvelope<InstanceType<C>>) => boolean;
+      timeoutMs?: number;
+      includeSubclasses?: boolean;
+    } = {},
+  ): Promise<InstanceType<C>> {
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    return new Promise((resolve, reject) => {
+      const observer = (envelope: EventEnvelope) => {
+        const e = envelope.event as InstanceType<C>;
+        const classMatch = options.includeSubclasses
+          ? e instanceof eventClass
+          : (e as object).constructor === eventClass;
+        if (!classMatch) return;
+        if (options.where && !options.where(e, envelope as EventEnvelope<InstanceType<C>>)) return;
+        this.dispatcher.observers.delete(observer);
+        this.clock.clearTimeout(timer);
+        resolve(e);
+      };
+      const timer = this.clock.setTimeout(() => {
+        this.dispatcher.observers.delete(observer);
+        reject(new WaitForTimeoutError(this.nameOfClass(eventClass).name, timeoutMs));
+      }, timeoutMs);
+      this.dispatcher.observers.add(observer);
+    });
+  }
+
+  /**
+   * Resolves when nothing is buffered, queued, running or waiting for a retry
+   * (follow-ups included). With `timeoutMs`, rejects with `DrainTimeoutError`
+   * saying what was left.
+   *
+   * @example
+   * ```ts
+   * await request(app.callback()).post('/users').send(body).expect(201);
+   * await bus.drain();            // every handler (and follow-up) has run
+   * ```
+   */
+  drain(timeoutMs?: number): Promise<void> {
+    const idle = this.tracker.whenIdle();
+    if (timeoutMs === undefined) return idle;
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(
+        () =>
+          reject(
+            new DrainTimeoutError(
+              timeoutMs,
+              this.tracker.snapshot() as unknown as Record<string, number>,
+            ),
+          ),
+        timeoutMs,
+      );
+      idle.then(() => {
+        this.clock.clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Stops accepting new root events, drains with a timeout (default 10 s), and
+   * reports what was left; queued events that never started are discarded
+   * (reason `closed`), retries are cancelled, running handlers' signals abort.
+   */
+  close(timeoutMs = 10_000): Promise<CloseReport> {
+    this.closed ??= this.doClose(timeoutMs);
+    return this.closed;
+  }
+
+  /** Counts of pending work (what `drain` waits for). */
+  pending(): PendingWork {
+    return this.tracker.snapshot();
+  }
+
+  /** Invocations that failed their last attempt, oldest first (bounded by `deadLetterLimit`). */
+  get deadLetters(): readonly DeadLetter[] {
+    return this.letters;
+  }
+
+  /** Event → handlers table: what is wired, for logs and startup checks. */
+  describe(): EventDescription[] {
+    return [...this.subscriptions.entries()].map(([cls, subs]) => ({
+      ...this.nameOfClass(cls),
+      event: this.nameOfClass(cls).name,
+      handlers: subs.map((s) => ({
+        id: s.id,
+        source: s.source,
+        order: s.order,
+        attempts: s.retry.attempts,
+        timeoutMs: s.timeoutMs,
+        includeSubclasses: s.includeSubclasses,
+      })),
+    }));
+  }
+
+  private async doClose(timeoutMs: number): Promise<CloseReport> {
+    this.closing = true;
+    let discarded: EventEnvelope[] = [];
+    let drained = true;
+    try {
+      await this.drain(timeoutMs);
+    } catch {
+      drained = false;
+      this.stopping = true;
+      discarded = this.dispatcher.stop();
+      if (discarded.length > 0) this.reportDiscard(discarded, { kind: 'closed' });
+      for (const [handle, wake] of this.retryTimers) {
+        this.clock.clearTimeout(handle);
+        wake(false);
+      }
+      for (const c of this.liveControllers) c.abort(new BusClosedError('(running handler)'));
+    }
+    const pending = this.tracker.snapshot();
+    await this.transport.close();
+    if (!drained)
+      this.logger.warn(
+        { pending, discarded: discarded.map((e) => ({ id: e.id, event: e.name })) },
+        `bus closed after ${timeoutMs} ms with work left`,
+      );
+    return { drained, pending, discarded };
+  }
+
+  /** maxInFlight / closed checks for root events. False: dropped (overflow 'drop'). */
+  private admit(event: object, forDispatch = false): boolean {
+    if (this.closing) throw new BusClosedError(this.nameOf(event).name);
+    if (this.tracker.inFlight() < this.opts.maxInFlight) return true;
+    const error = new BusOverflowError(this.opts.maxInFlight, this.nameOf(event).name);
+    if (this.opts.overflow === 'throw' || forDispatch) throw error;
+    const envelope = this.createEnvelope(event, this.rootLineage());
+    this.reportDiscard([envelope], { kind: 'overflow', error });
+    return false;
+  }
+
+  private rootLineage(): ScopeLineage {
+    return { correlationId: this.newId(), causationId: null, depth: 0, chain: [] };
+  }
+
+  private createEnvelope(event: object, lineage: ScopeLineage): EventEnvelope {
+    const { name, version } = this.nameOf(event);
+    const envelope: EventEnvelope = {
+      id: this.newId(),
+      name,
+      version,
+      occurredAt: new Date(this.clock.now()),
+      correlationId: lineage.correlationId,
+      causationId: lineage.causationId,
+      attempt: 1,
+      depth: lineage.depth,
+      event,
+    };
+    if (lineage.depth > 0) this.chains.set(envelope, lineage.chain);
+    return envelope;
+  }
+
+  private nameOf(event: unknown): { name: string; version: number } {
+    if (typeof event !== 'object' || event === null)
+      throw new InvalidEventError(event === null ? 'null' : typeof event);
+    const ctor = (event as object).constructor;
+    if (typeof ctor !== 'function' || ctor === Object || Array.isArray(event)) {
+      throw new InvalidEventError(Array.isArray(event) ? 'an array' : 'a plain object');
+    }
+    return this.nameOfClass(ctor);
+  }
+
+  private nameOfClass(cls: Function): { name: string; version: number } {
+    let info = this.names.get(cls);
+    if (!info) {
+      info = readEventInfo(cls as Class) ?? { name: cls.name || '(anonymous event)', version: 1 };
+      this.names.set(cls, info);
+    }
+    return info;
+  }
+
+  private publish(envelopes: readonly EventEnvelope[]): void {
+    const ok: EventEnvelope[] = [];
+    for (const e of envelopes) {
+      if (e.depth <= this.opts.maxCausationDepth) ok.push(e);
+      else {
+        const error = new CausationDepthExceededError(e.name, e.depth, this.chains.get(e) ?? []);
+        this.logger.error(
+          { err: error, eventId: e.id, correlationId: e.correlationId },
+          error.message,
+        );
+        this.reportDiscard([e], { kind: 'causation-depth', error });
+      }
+    }
+    if (ok.length > 0) this.transport.publish(ok);
+  }
+
+  private reportDiscard(envelopes: readonly EventEnvelope[], reason: DiscardReason): void {
+    this.logger.debug(
+      { events: envelopes.map((e) => e.name), reason: reason.kind },
+      'events discarded',
+    );
+    callHook({ hooks: this.hooks, logger: this.logger }, 'onDiscard', { envelopes, reason });
+  }
+
+  private makeHost(): ScopeHost {
+    return {
+      createEnvelope: (event, scope) => this.createEnvelope(event, scope.lineage),
+      publish: (envelopes) => this.publish(envelopes),
+      reportDiscard: (envelopes, reason) => this.reportDiscard(envelopes, reason),
+      track: (kind, delta) =>
+        delta > 0 ? this.tracker.add(kind, delta) : this.tracker.done(kind, -delta),
+      runIn: (scope, fn) => this.storage.run(scope, fn),
+    };
+  }
+
+  private makeDeps(random: () => number): DispatchDeps {
+    return {
+      tracker: this.tracker,
+      clock: this.clock,
+      logger: this.logger,
+      hooks: this.hooks,
+      random,
+      liveControllers: this.liveControllers,
+      openInvocationScope: (envelope) =>
+        new EventScope(this.host, {
+          correlationId: envelope.correlationId,
+          causationId: envelope.id,
+          depth: envelope.depth + 1,
+          chain: [...(this.chains.get(envelope) ?? []), envelope.name],
+        }),
+      keepDeadLetter: (letter) => {
+        this.letters.push(letter);
+        if (this.letters.length > this.opts.deadLetterLimit) this.letters.shift();
+      },
+      isStopping: () => this.stopping,
+      sleep: (ms) => {
+        this.tracker.add('retrying');
+        return new Promise<boolean>((resolve) => {
+          const wake = (woke: boolean) => {
+            this.retryTimers.delete(handle);
+            this.tracker.done('retrying');
+            resolve(woke);
+          };
+          const handle = this.clock.setTimeout(() => wake(true), ms);
+          this.retryTimers.set(handle, wake);
+        });
+      },
+    };
+  }
+}

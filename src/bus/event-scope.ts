@@ -1,0 +1,147 @@
+import type { DiscardReason } from '../dispatch/hooks';
+import type { EmitOptions } from './emit-options';
+import type { EventEnvelope } from './event-envelope';
+
+/** What a scope needs from its bus. */
+export interface ScopeHost {
+  /** Builds the envelope (and enforces `maxInFlight`) for an event emitted in `scope`. */
+  createEnvelope(event: object, scope: EventScope): EventEnvelope;
+  /** Hands committed envelopes to the transport. */
+  publish(envelopes: readonly EventEnvelope[]): void;
+  /** Reports dropped envelopes to hooks. */
+  reportDiscard(envelopes: readonly EventEnvelope[], reason: DiscardReason): void;
+  /** Bookkeeping for drain(): +1/-1 open scope, +n/-n buffered events. */
+  track(kind: 'openScopes' | 'buffered', delta: number): void;
+  /** Runs fn with this scope as the current one. */
+  runIn<T>(scope: EventScope, fn: () => T): T;
+}
+
+/** Lineage a scope stamps on what is emitted in it. */
+export interface ScopeLineage {
+  correlationId: string;
+  /** Id of the event being handled, for follow-up scopes; null for roots. */
+  causationId: string | null;
+  /** Depth of events emitted here. */
+  depth: number;
+  /** Names of the causation chain, for cycle errors. */
+  chain: readonly string[];
+}
+
+interface Buffered {
+  envelope: EventEnvelope;
+  always: boolean;
+}
+
+/**
+ * A unit of work: buffers events, then commits (dispatch them) or discards
+ * them (report them to `onDiscard`). A request, a `bus.scope(fn)` call and a
+ * handler invocation (its follow-ups) each have one. A scope opened inside
+ * another commits into it, so nested scopes commit with the outermost.
+ *
+ * After it has ended, an emit in a committed scope is dispatched right away and
+ * an emit in a discarded one is discarded with the same reason (an async task
+ * that outlives its request keeps the request's verdict).
+ *
+ * @example
+ * ```ts
+ * const scope = bus.openScope({ correlationId: 'job-42' });
+ * try { await scope.run(() => importCsv(file)); scope.commit(); }
+ * catch (error) { scope.discard({ kind: 'scope-failed', error }); throw error; }
+ * ```
+ */
+export class EventScope {
+  private buffer: Buffered[] | undefined;
+  private _state: 'open' | 'committed' | 'discarded' = 'open';
+  private discardReason: DiscardReason | undefined;
+
+  constructor(
+    private readonly host: ScopeHost,
+    readonly lineage: ScopeLineage,
+    readonly parent?: EventScope,
+  ) {
+    host.track('openScopes', 1);
+  }
+
+  get state(): 'open' | 'committed' | 'discarded' {
+    return this._state;
+  }
+
+  /** Envelopes buffered so far (in emission order). */
+  get envelopes(): readonly EventEnvelope[] {
+    return this.buffer?.map((b) => b.envelope) ?? [];
+  }
+
+  /** Runs `fn` with this scope as the current one, so `bus.emit()` inside it buffers here. */
+  run<T>(fn: () => T): T {
+    return this.host.runIn(this, fn);
+  }
+
+  /** Buffers an event (or, once the scope has ended, follows its verdict). */
+  add(event: object, options?: EmitOptions): EventEnvelope {
+    const envelope = this.host.createEnvelope(event, this);
+    const always = options?.when === 'always';
+    if (this._state === 'committed') this.host.publish([envelope]);
+    else if (this._state === 'discarded') {
+      if (always) this.host.publish([envelope]);
+      else this.host.reportDiscard([envelope], this.discardReason ?? { kind: 'closed' });
+    } else {
+      this.host.track('buffered', 1);
+      if (!this.buffer) this.buffer = [];
+      this.buffer.push({ envelope, always });
+    }
+    return envelope;
+  }
+
+  /** Dispatches everything buffered (into the parent scope if it is still open). */
+  commit(): readonly EventEnvelope[] {
+    if (this._state !== 'open') return [];
+    this._state = 'committed';
+    const items = this.takeBuffer();
+    const envelopes = items.map((b) => b.envelope);
+    if (envelopes.length > 0) {
+      if (this.parent?.state === 'open') this.parent.adopt(items);
+      else if (this.parent?.state === 'discarded') this.parent.discardLate(items);
+      else this.host.publish(envelopes);
+    }
+    this.host.track('openScopes', -1);
+    return envelopes;
+  }
+
+  /** Drops what was buffered (except `when: 'always'` events, which are dispatched). */
+  discard(reason: DiscardReason): readonly EventEnvelope[] {
+    if (this._state !== 'open') return [];
+    this._state = 'discarded';
+    this.discardReason = reason;
+    const items = this.takeBuffer();
+    const always = items.filter((b) => b.always);
+    const dropped = items.filter((b) => !b.always).map((b) => b.envelope);
+    if (always.length > 0) {
+      if (this.parent?.state === 'open') this.parent.adopt(always);
+      else this.host.publish(always.map((b) => b.envelope));
+    }
+    if (dropped.length > 0) this.host.reportDiscard(dropped, reason);
+    this.host.track('openScopes', -1);
+    return dropped;
+  }
+
+  private adopt(items: readonly Buffered[]): void {
+    this.host.track('buffered', items.length);
+    if (!this.buffer) this.buffer = [];
+    this.buffer.push(...items);
+  }
+
+  private discardLate(items: readonly Buffered[]): void {
+    const always = items.filter((b) => b.always).map((b) => b.envelope);
+    const dropped = items.filter((b) => !b.always).map((b) => b.envelope);
+    if (always.length > 0) this.host.publish(always);
+    if (dropped.length > 0)
+      this.host.reportDiscard(dropped, this.discardReason ?? { kind: 'closed' });
+  }
+
+  private takeBuffer(): Buffered[] {
+    const items = this.buffer ?? [];
+    this.buffer = undefined;
+    if (items.length > 0) this.host.track('buffered', -items.length);
+    return items;
+  }
+}

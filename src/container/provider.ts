@@ -1,0 +1,42 @@
+import type { Class } from '../types';
+import type { Token } from './token';
+
+/** Something that can build instances: the resolver itself, or the user's container. */
+export interface Resolver {
+  /** Returns the instance for `token` (built once per resolver for classes). */
+  get<T>(token: Token<T>): T;
+}
+
+/**
+ * A registration: `[token, value]` for a ready value, or an object form for
+ * classes and factories.
+ *
+ * @example
+ * ```ts
+ * providers: [
+ *   [Mailer, new FakeMailer()],
+ *   { provide: CLOCK, useFactory: () => () => new Date() },
+ *   { provide: UserStore, useClass: InMemoryUserStore },
+ * ]
+ * ```
+ */
+export type Provider<T = unknown> =
+  | readonly [Token<T>, T]
+  | { provide: Token<T>; useValue: T }
+  | { provide: Token<T>; useFactory: (resolver: Resolver) => T }
+  | { provide: Token<T>; useClass: Class<T> };
+
+/**
+ * Your own container, consulted before constructor injection. Return
+ * `undefined` to let the built-in resolver build the class.
+ *
+ * @example
+ * ```ts
+ * import { container } from 'tsyringe';
+ * createEventBus({ handlers, resolve: (cls) => container.resolve(cls as never) });
+ * ```
+ */
+export type ResolveFn = (token: Token) => unknown;
+
+/** `resolve` may be a function or any object with `get(token)` (routing-controllers' IocAdapter shape). */
+export type ExternalResolver = ResolveFn | { get(token: Token): unknown };

@@ -1,0 +1,10 @@
+import type { Class } from '../types';
+
+/** What a dependency is looked up by: a class, or a string/symbol for interfaces and values. */
+export type Token<T = unknown> = Class<T> | string | symbol;
+
+/** Printable name of a token, for error messages. */
+export function tokenName(token: Token): string {
+  if (typeof token === 'function') return token.name || '(anonymous class)';
+  return String(token);
+}

@@ -1,0 +1,45 @@
+import type { EventEnvelope } from '../bus/event-envelope';
+import type { EventScope } from '../bus/event-scope';
+import type { Clock } from './clock';
+import type { BusHooks, DeadLetter } from './hooks';
+import type { Logger } from './logger';
+import type { WorkTracker } from './work-tracker';
+
+/** What the dispatch stage needs from the bus that owns it. */
+export interface DispatchDeps {
+  readonly tracker: WorkTracker;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly hooks: BusHooks;
+  readonly random: () => number;
+  /** AbortControllers of running attempts (aborted by `close()`). */
+  readonly liveControllers: Set<AbortController>;
+  /** Opens the scope that collects one attempt's follow-ups. */
+  openInvocationScope(envelope: EventEnvelope): EventScope;
+  /** Keeps a dead letter for inspection. */
+  keepDeadLetter(letter: DeadLetter): void;
+  /** True once `close()` gave up waiting: no more retries. */
+  isStopping(): boolean;
+  /** Waits before a retry (counted as `retrying`); resolves false if `close()` cancelled it. */
+  sleep(ms: number): Promise<boolean>;
+}
+
+/** Calls a hook, logging (never throwing) what it throws. */
+export function callHook<K extends keyof BusHooks>(
+  deps: Pick<DispatchDeps, 'hooks' | 'logger'>,
+  name: K,
+  arg: Parameters<NonNullable<BusHooks[K]>>[0],
+): void {
+  const hook = deps.hooks[name] as ((a: typeof arg) => unknown) | undefined;
+  if (!hook) return;
+  try {
+    const r = hook.call(deps.hooks, arg);
+    if (r && typeof (r as Promise<unknown>).then === 'function') {
+      (r as Promise<unknown>).then(undefined, (err: unknown) =>
+        deps.logger.error({ err, hook: name }, `${name} hook rejected`),
+      );
+    }
+  } catch (err) {
+    deps.logger.error({ err, hook: name }, `${name} hook threw`);
+  }
+}

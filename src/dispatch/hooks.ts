@@ -1,0 +1,62 @@
+import type { EventEnvelope } from '../bus/event-envelope';
+import type { DispatchReport } from './dispatch-report';
+
+/** Passed to `onError` for every failed attempt. */
+export interface HandlerErrorInfo {
+  envelope: EventEnvelope;
+  handlerId: string;
+  attempt: number;
+  error: Error;
+  /** Whether another attempt is scheduled. */
+  willRetry: boolean;
+  /** Delay before the next attempt, when `willRetry`. */
+  retryInMs?: number;
+}
+
+/** An invocation that failed its last attempt. Also kept in `bus.deadLetters`. */
+export interface DeadLetter {
+  envelope: EventEnvelope;
+  handlerId: string;
+  attempts: number;
+  error: Error;
+  failedAt: Date;
+}
+
+/** Why events were dropped without being dispatched. */
+export type DiscardReason =
+  | { kind: 'scope-failed'; error: unknown }
+  | { kind: 'http-status'; status: number }
+  | { kind: 'http-error'; status: number; error: unknown }
+  | { kind: 'handler-failed'; handlerId: string; error: Error }
+  | { kind: 'causation-depth'; error: Error }
+  | { kind: 'overflow'; error: Error }
+  | { kind: 'closed' }
+  | { kind: 'manual'; message: string };
+
+/** Passed to `onDiscard`. */
+export interface DiscardInfo {
+  envelopes: readonly EventEnvelope[];
+  reason: DiscardReason;
+}
+
+/**
+ * Observability hooks. Each is called isolated: a hook that throws is logged,
+ * never propagated.
+ *
+ * @example
+ * ```ts
+ * createEventBus({
+ *   handlers,
+ *   hooks: {
+ *     onError: ({ handlerId, attempt, error }) => metrics.increment('handler.error', { handlerId, attempt }),
+ *     onDeadLetter: (letter) => deadLetterTable.insert(letter),
+ *   },
+ * });
+ * ```
+ */
+export interface BusHooks {
+  onError?(info: HandlerErrorInfo): void;
+  onDeadLetter?(letter: DeadLetter): void;
+  onDiscard?(info: DiscardInfo): void;
+  onDispatched?(report: DispatchReport): void;
+}

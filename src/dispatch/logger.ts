@@ -1,0 +1,32 @@
+/**
+ * The logging seam: pino's signature (`logger.error({ err, ... }, 'message')`),
+ * so a pino logger can be passed as is. The default writes to the console.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * createEventBus({ handlers, logger: pino() });
+ * ```
+ */
+export interface Logger {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** Writes `[koa-event-bus] message {fields}` lines to the console; debug is dropped. */
+export const consoleLogger: Logger = {
+  error: (obj, msg) => console.error(`[koa-event-bus] ${msg ?? ''}`, obj),
+  warn: (obj, msg) => console.warn(`[koa-event-bus] ${msg ?? ''}`, obj),
+  info: (obj, msg) => console.info(`[koa-event-bus] ${msg ?? ''}`, obj),
+  debug: () => {},
+};
+
+/** Discards everything (tests, benchmarks). */
+export const silentLogger: Logger = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+};

@@ -1,0 +1,392 @@
+/**
+ * Every error koa-event-bus throws or reports. Each has a stable `code` (check
+ * `err.code`, not only `instanceof`: two copies of the package break
+ * `instanceof`), a `cause` where there is one, and a `hint` that says what to do
+ * next. `docs/reference/errors.md` has one row per code; a test keeps the two in
+ * sync.
+ */
+
+/** Stable error codes. Never renamed; new ones are only added. */
+export const ErrorCode = {
+  ReflectMetadataMissing: 'KEB_REFLECT_METADATA_MISSING',
+  MissingEventHandlerDecorator: 'KEB_MISSING_EVENT_HANDLER_DECORATOR',
+  NotAHandlerClass: 'KEB_NOT_A_HANDLER_CLASS',
+  DuplicateHandlerId: 'KEB_DUPLICATE_HANDLER_ID',
+  InvalidHandlerOptions: 'KEB_INVALID_HANDLER_OPTIONS',
+  DiscoveryFailed: 'KEB_DISCOVERY_FAILED',
+  UnresolvableDependency: 'KEB_UNRESOLVABLE_DEPENDENCY',
+  CircularDependency: 'KEB_CIRCULAR_DEPENDENCY',
+  InvalidEvent: 'KEB_INVALID_EVENT',
+  HandlerTimeout: 'KEB_HANDLER_TIMEOUT',
+  HandlerThrewNonError: 'KEB_HANDLER_THREW_NON_ERROR',
+  CausationDepthExceeded: 'KEB_CAUSATION_DEPTH_EXCEEDED',
+  BusOverflow: 'KEB_BUS_OVERFLOW',
+  BusClosed: 'KEB_BUS_CLOSED',
+  DispatchFailed: 'KEB_DISPATCH_FAILED',
+  WaitForTimeout: 'KEB_WAIT_FOR_TIMEOUT',
+  DrainTimeout: 'KEB_DRAIN_TIMEOUT',
+  Http: 'KEB_HTTP_ERROR',
+  ValidationFailed: 'KEB_VALIDATION_FAILED',
+  MalformedBody: 'KEB_MALFORMED_BODY',
+  PayloadTooLarge: 'KEB_PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'KEB_UNSUPPORTED_MEDIA_TYPE',
+  InvalidRouteDefinition: 'KEB_INVALID_ROUTE_DEFINITION',
+} as const;
+
+/** Union of every stable error code. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Base class of every koa-event-bus error.
+ *
+ * @example
+ * ```ts
+ * try { createEventBus({ handlers: [A, B] }); }
+ * catch (err) { if (isKoaEventBusError(err, 'KEB_DUPLICATE_HANDLER_ID')) console.error(err.hint); }
+ * ```
+ */
+export class KoaEventBusError extends Error {
+  /** Stable, documented code: see docs/reference/errors.md. */
+  readonly code: ErrorCode;
+  /** What to do next, in one sentence. */
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
+    super(
+      `${message} ${hint}`.trim(),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/**
+ * True when `err` is a koa-event-bus error (optionally with the given code).
+ * Works across duplicate copies of the package, unlike `instanceof`.
+ */
+export function isKoaEventBusError(err: unknown, code?: ErrorCode): err is KoaEventBusError {
+  if (typeof err !== 'object' || err === null) return false;
+  const c = (err as { code?: unknown }).code;
+  return typeof c === 'string' && c.startsWith('KEB_') && (code === undefined || c === code);
+}
+
+/** reflect-metadata is not loaded, so decorator metadata cannot be recorded or read. */
+export class ReflectMetadataMissingError extends KoaEventBusError {
+  constructor() {
+    super(
+      ErrorCode.ReflectMetadataMissing,
+      'The Reflect metadata API is missing (Reflect.getMetadata is not a function).',
+      "Add `import 'reflect-metadata';` as the first line of your entry point (and to jest `setupFiles`).",
+    );
+  }
+}
+
+/** A class has `@OnEvent` methods but is not marked with `@EventHandler()`. */
+export class MissingEventHandlerDecoratorError extends KoaEventBusError {
+  constructor(readonly className: string) {
+    super(
+      ErrorCode.MissingEventHandlerDecorator,
+      `Class ${className} has @OnEvent methods but no @EventHandler() decorator.`,
+      `Add @EventHandler() above \`class ${className}\` so it can be discovered and constructed.`,
+    );
+  }
+}
+
+/** A class passed as a handler carries no handler metadata at all. */
+export class NotAHandlerClassError extends KoaEventBusError {
+  constructor(readonly className: string) {
+    super(
+      ErrorCode.NotAHandlerClass,
+      `${className} was passed in \`handlers\` but has no @EventHandler() or @OnEvent() metadata.`,
+      `Decorate it with @EventHandler() and at least one @OnEvent(Event) method, or remove it from \`handlers\`.`,
+    );
+  }
+}
+
+/** Two subscriptions on one bus share a handler id. */
+export class DuplicateHandlerIdError extends KoaEventBusError {
+  constructor(
+    readonly handlerId: string,
+    readonly owners: readonly string[],
+  ) {
+    super(
+      ErrorCode.DuplicateHandlerId,
+      `Handler id "${handlerId}" is used more than once (${owners.join(', ')}).`,
+      'Handler ids must be unique per bus: give one of them an explicit id with @OnEvent(Event, { id: "..." }).',
+    );
+  }
+}
+
+/** `@OnEvent` options that cannot work (negative attempts, non-integer order...). */
+export class InvalidHandlerOptionsError extends KoaEventBusError {
+  constructor(
+    readonly handlerId: string,
+    problem: string,
+  ) {
+    super(
+      ErrorCode.InvalidHandlerOptions,
+      `Invalid options for handler "${handlerId}": ${problem}.`,
+      'Fix the @OnEvent(...) options; see docs/guide/events-and-handlers.md#options.',
+    );
+  }
+}
+
+/** A file matched by `discover` could not be loaded. */
+export class DiscoveryFailedError extends KoaEventBusError {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(
+      ErrorCode.DiscoveryFailed,
+      `Could not load handler file ${file}: ${describeCause(cause)}.`,
+      'Fix the error in that file, or narrow the `discover` glob so it does not match it.',
+      { cause },
+    );
+  }
+}
+
+/** The resolver cannot build a constructor parameter. */
+export class UnresolvableDependencyError extends KoaEventBusError {
+  constructor(
+    readonly className: string,
+    readonly parameterIndex: number,
+    reason: string,
+    hint?: string,
+  ) {
+    super(
+      ErrorCode.UnresolvableDependency,
+      `Cannot resolve parameter #${parameterIndex} of ${className}: ${reason}.`,
+      hint ??
+        `Register it in \`providers\` (e.g. providers: [[Token, value]]), mark the parameter with @Inject(Token), or pass your own container as \`resolve\`.`,
+    );
+  }
+}
+
+/** Constructor injection found a cycle. */
+export class CircularDependencyError extends KoaEventBusError {
+  constructor(readonly path: readonly string[]) {
+    super(
+      ErrorCode.CircularDependency,
+      `Circular constructor dependency: ${path.join(' -> ')}.`,
+      'Break the cycle: inject a factory via `providers`, or move the shared part into a third class.',
+    );
+  }
+}
+
+/** Something that is not an event class instance was emitted or dispatched. */
+export class InvalidEventError extends KoaEventBusError {
+  constructor(readonly received: string) {
+    super(
+      ErrorCode.InvalidEvent,
+      `Only instances of event classes can be emitted; received ${received}.`,
+      'Emit `new MyEvent(...)`: events are matched by class, so plain objects and primitives have no handlers.',
+    );
+  }
+}
+
+/** A handler invocation ran past its `timeoutMs`. */
+export class HandlerTimeoutError extends KoaEventBusError {
+  constructor(
+    readonly handlerId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      ErrorCode.HandlerTimeout,
+      `Handler "${handlerId}" did not finish within ${timeoutMs} ms; its signal was aborted.`,
+      'Raise `timeoutMs` for this handler, or make it honour `ctx.signal` and finish sooner.',
+    );
+  }
+}
+
+/** A handler threw (or rejected with) something that is not an Error; it is wrapped here. */
+export class HandlerThrewNonErrorError extends KoaEventBusError {
+  constructor(
+    readonly handlerId: string,
+    readonly thrown: unknown,
+  ) {
+    super(
+      ErrorCode.HandlerThrewNonError,
+      `Handler "${handlerId}" threw a non-Error value: ${describeCause(thrown)}.`,
+      'Throw Error instances so stack traces survive; the thrown value is on `err.thrown`.',
+      { cause: thrown },
+    );
+  }
+}
+
+/** A chain of follow-up events went deeper than `maxCausationDepth` (likely a cycle). */
+export class CausationDepthExceededError extends KoaEventBusError {
+  constructor(
+    readonly eventName: string,
+    readonly depth: number,
+    readonly chain: readonly string[],
+  ) {
+    super(
+      ErrorCode.CausationDepthExceeded,
+      `Follow-up event ${eventName} would be at causation depth ${depth} (limit exceeded): ${[...chain.slice(-8), eventName].join(' -> ')}.`,
+      'A handler probably re-emits what triggered it. Break the cycle, or raise `maxCausationDepth` if the chain is intended.',
+    );
+  }
+}
+
+/** The bus already holds `maxInFlight` events and the overflow policy is `'throw'`. */
+export class BusOverflowError extends KoaEventBusError {
+  constructor(
+    readonly limit: number,
+    readonly eventName: string,
+  ) {
+    super(
+      ErrorCode.BusOverflow,
+      `The bus holds ${limit} in-flight events (maxInFlight); ${eventName} was not accepted.`,
+      'Shed load (HTTP answers 503), raise `maxInFlight`, or add handler capacity (`concurrency`).',
+    );
+  }
+}
+
+/** `emit`/`dispatch` after `close()`. */
+export class BusClosedError extends KoaEventBusError {
+  constructor(readonly eventName: string) {
+    super(
+      ErrorCode.BusClosed,
+      `The bus is closed; ${eventName} was not accepted.`,
+      'Emit before calling close(), or create a new bus.',
+    );
+  }
+}
+
+/** Raised by `DispatchReport.throwIfFailed()`: one entry per failed handler. */
+export class DispatchFailedError extends AggregateError {
+  readonly code = ErrorCode.DispatchFailed;
+  readonly hint = 'Inspect `err.errors` (one per failed handler) or the report outcomes.';
+  override name = 'DispatchFailedError';
+
+  constructor(
+    readonly eventName: string,
+    readonly failedHandlerIds: readonly string[],
+    errors: readonly unknown[],
+  ) {
+    super(
+      errors,
+      `${failedHandlerIds.length} handler(s) failed for ${eventName}: ${failedHandlerIds.join(', ')}.`,
+    );
+  }
+}
+
+/** `bus.waitFor()` saw no matching event in time. */
+export class WaitForTimeoutError extends KoaEventBusError {
+  constructor(
+    readonly eventName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      ErrorCode.WaitForTimeout,
+      `No ${eventName} matching the predicate was dispatched within ${timeoutMs} ms.`,
+      'Check that the event is emitted and committed (a failed request discards its events), or raise `timeoutMs`.',
+    );
+  }
+}
+
+/** `bus.drain(timeoutMs)` timed out; `pending` says what was still there. */
+export class DrainTimeoutError extends KoaEventBusError {
+  constructor(
+    readonly timeoutMs: number,
+    readonly pending: Readonly<Record<string, number>>,
+  ) {
+    super(
+      ErrorCode.DrainTimeout,
+      `The bus did not become idle within ${timeoutMs} ms (${Object.entries(pending)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}).`,
+      'A handler may hang (set `timeoutMs`), a retry may be far away, or a scope was never closed.',
+    );
+  }
+}
+
+/** An HTTP error with a status; thrown from a controller it becomes that response. */
+export class HttpError extends KoaEventBusError {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+    code: ErrorCode = ErrorCode.Http,
+  ) {
+    super(code, message, '');
+    this.expose = status < 500;
+  }
+  /** Whether `message` may be sent to the client (false for 5xx). */
+  expose: boolean;
+}
+
+/** One failed field of a request DTO. */
+export interface FieldError {
+  /** Dotted path of the field (`address.city`, `items.0.sku`). */
+  field: string;
+  /** class-validator constraint name → message (`isEmail: 'email must be an email'`). */
+  constraints: Record<string, string>;
+}
+
+/** Request body/query/params failed DTO validation: 400 with one entry per field. */
+export class ValidationFailedError extends HttpError {
+  constructor(
+    readonly source: 'body' | 'query' | 'params' | 'headers',
+    readonly fields: readonly FieldError[],
+  ) {
+    super(400, `Invalid request ${source}.`, fields, ErrorCode.ValidationFailed);
+  }
+}
+
+/** The request body is not well-formed (bad JSON). */
+export class MalformedBodyError extends HttpError {
+  constructor(cause?: unknown) {
+    super(400, 'Malformed request body.', undefined, ErrorCode.MalformedBody);
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause });
+  }
+}
+
+/** The request body is larger than the configured limit. */
+export class PayloadTooLargeError extends HttpError {
+  constructor(readonly limit: string | number) {
+    super(413, `Request body exceeds the limit of ${limit}.`, undefined, ErrorCode.PayloadTooLarge);
+  }
+}
+
+/** The request body's content type is not accepted. */
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(
+    readonly contentType: string | undefined,
+    readonly accepted: readonly string[],
+  ) {
+    super(
+      415,
+      `Unsupported content type ${contentType ?? '(none)'}; expected ${accepted.join(', ')}.`,
+      undefined,
+      ErrorCode.UnsupportedMediaType,
+    );
+  }
+}
+
+/** A controller or route decorator was used in a way that cannot be mounted. */
+export class InvalidRouteDefinitionError extends KoaEventBusError {
+  constructor(
+    readonly where: string,
+    problem: string,
+  ) {
+    super(
+      ErrorCode.InvalidRouteDefinition,
+      `Invalid route definition at ${where}: ${problem}.`,
+      'See docs/guide/http.md for the controller decorators.',
+    );
+  }
+}
+
+/** Short printable form of an unknown thrown value. */
+export function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  try {
+    return typeof cause === 'string' ? JSON.stringify(cause) : String(cause);
+  } catch {
+    return Object.prototype.toString.call(cause);
+  }
+}

@@ -1,0 +1,63 @@
+// Public surface of koa-event-bus. Explicit names only; no logic here.
+import 'reflect-metadata';
+
+export type { EventBusOptions } from './bus/bus-options';
+export type { CloseReport, EventDescription } from './bus/close-report';
+export { createEventBus } from './bus/create-event-bus';
+export type { EmitOptions } from './bus/emit-options';
+export { EventBus } from './bus/event-bus';
+export type { EventEnvelope } from './bus/event-envelope';
+export { EventScope, type ScopeLineage } from './bus/event-scope';
+export { ConstructorResolver } from './container/constructor-resolver';
+export { Inject, Injectable } from './container/inject';
+export type { ExternalResolver, Provider, ResolveFn, Resolver } from './container/provider';
+export type { Token } from './container/token';
+export { type Clock, systemClock } from './dispatch/clock';
+export { DispatchReport, type HandlerOutcome } from './dispatch/dispatch-report';
+export type {
+  BusHooks,
+  DeadLetter,
+  DiscardInfo,
+  DiscardReason,
+  HandlerErrorInfo,
+} from './dispatch/hooks';
+export { consoleLogger, type Logger, silentLogger } from './dispatch/logger';
+export type { PendingWork } from './dispatch/work-tracker';
+export {
+  BusClosedError,
+  BusOverflowError,
+  CausationDepthExceededError,
+  CircularDependencyError,
+  DiscoveryFailedError,
+  DispatchFailedError,
+  DrainTimeoutError,
+  DuplicateHandlerIdError,
+  ErrorCode,
+  type FieldError,
+  HandlerThrewNonErrorError,
+  HandlerTimeoutError,
+  HttpError,
+  InvalidEventError,
+  InvalidHandlerOptionsError,
+  InvalidRouteDefinitionError,
+  isKoaEventBusError,
+  KoaEventBusError,
+  MalformedBodyError,
+  MissingEventHandlerDecoratorError,
+  NotAHandlerClassError,
+  PayloadTooLargeError,
+  ReflectMetadataMissingError,
+  UnresolvableDependencyError,
+  UnsupportedMediaTypeError,
+  ValidationFailedError,
+  WaitForTimeoutError,
+} from './errors';
+export { type DiscoverOptions, discoverHandlers } from './handlers/discover-handlers';
+export { Event, type EventOptions } from './handlers/event.decorator';
+export type { EventContext } from './handlers/event-context';
+export { EventHandler, type EventHandlerOptions } from './handlers/event-handler.decorator';
+export type { OnEventOptions, RetryPolicy } from './handlers/handler-options';
+export { type EventHandlerMethod, OnEvent } from './handlers/on-event.decorator';
+export { InMemoryTransport } from './transport/in-memory-transport';
+export type { Deliver, Transport } from './transport/transport';
+export type { Class } from './types';
