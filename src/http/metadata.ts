@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { ReflectMetadataMissingError } from '../errors';
+import type { Class } from '../types';
+
+// The only module of the http stage that calls Reflect.*. Decorators record
+// plain facts here; controller-definition.ts reads them back and judges them.
+// All keys are own metadata of the controller class (not inherited).
+const CONTROLLER = Symbol('keb:http:controller');
+const ROUTES = Symbol('keb:http:routes');
+const HTTP_CODES = Symbol('keb:http:http-codes');
+const PARAMS = Symbol('keb:http:params');
+
+/** HTTP verbs the route decorators record. */
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** One `@Get/@Post/...` on one method. */
+export interface RouteRecord {
+  method: HttpMethod;
+  path: string;
+  handler: string | symbol;
+}
+
+/** Where a parameter's value comes from, as recorded by a parameter decorator. */
+export type ParamSource =
+  | { kind: 'body'; dto: Class<object> | undefined; dtoGiven: boolean }
+  | { kind: 'param'; name: string }
+  | { kind: 'query'; name: string | undefined; dto: Class<object> | undefined }
+  | { kind: 'header'; name: string }
+  | { kind: 'ctx' };
+
+/** One parameter decorator on one parameter (two decorators on one parameter = two bindings). */
+export type ParamBinding = ParamSource & { handler: string | symbol; index: number };
+
+/**
+ * The class a decorator target belongs to: the prototype's constructor for
+ * instance members, the class itself for static members and constructor
+ * parameters (mount time then reports those as misplaced).
+ */
+export function classOf(target: object): Class {
+  return (typeof target === 'function' ? target : target.constructor) as Class;
+}
+
+function reflect(): typeof Reflect {
+  if (typeof Reflect.getMetadata !== 'function') throw new ReflectMetadataMissingError();
+  return Reflect;
+}
+
+function appendOwn<T>(key: symbol, cls: Class, item: T): void {
+  const r = reflect();
+  const list = (r.getOwnMetadata(key, cls) as T[] | undefined) ?? [];
+  r.defineMetadata(key, [...list, item], cls);
+}
+
+export function recordController(cls: Class, prefix: string): void {
+  reflect().defineMetadata(CONTROLLER, { prefix }, cls);
+}
+
+/** The `@Controller` prefix, or undefined when the class is not a controller. */
+export function readControllerPrefix(cls: Class): string | undefined {
+  const meta = reflect().getOwnMetadata(CONTROLLER, cls) as { prefix: string } | undefined;
+  return meta?.prefix;
+}
+
+export function recordRoute(cls: Class, route: RouteRecord): void {
+  appendOwn(ROUTES, cls, route);
+}
+
+export function readRoutes(cls: Class): readonly RouteRecord[] {
+  return (reflect().getOwnMetadata(ROUTES, cls) as RouteRecord[] | undefined) ?? [];
+}
+
+export function recordHttpCode(cls: Class, handler: string | symbol, status: number): void {
+  const r = reflect();
+  const codes = new Map<string | symbol, number>(r.getOwnMetadata(HTTP_CODES, cls) ?? []);
+  codes.set(handler, status);
+  r.defineMetadata(HTTP_CODES, codes, cls);
+}
+
+export function readHttpCodes(cls: Class): ReadonlyMap<string | symbol, number> {
+  return (reflect().getOwnMetadata(HTTP_CODES, cls) as Map<string | symbol, number>) ?? new Map();
+}
+
+export function recordParam(cls: Class, binding: ParamBinding): void {
+  appendOwn(PARAMS, cls, binding);
+}
+
+export function readParams(cls: Class): readonly ParamBinding[] {
+  return (reflect().getOwnMetadata(PARAMS, cls) as ParamBinding[] | undefined) ?? [];
+}

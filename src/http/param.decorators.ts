@@ -1,0 +1,97 @@
+import type { Class } from '../types';
+import { classOf, type ParamSource, recordParam } from './metadata';
+
+function param(source: ParamSource): ParameterDecorator {
+  return (target, propertyKey, index) => {
+    // Constructor parameters (propertyKey undefined) are recorded too, so that
+    // mountControllers can reject them with a clear message.
+    recordParam(classOf(target), { ...source, handler: propertyKey ?? 'constructor', index });
+  };
+}
+
+/**
+ * Injects the request body. With a DTO class, the body is transformed with
+ * class-transformer and validated with class-validator (whitelisting on:
+ * unknown fields are rejected with 400, see `validateDto`); without one, the
+ * parsed body is passed as is (`unknown`). Name the class explicitly: esbuild
+ * and tsx do not emit the parameter types this could otherwise be read from.
+ *
+ * @example
+ * ```ts
+ * @Post('/')
+ * register(@Body(RegisterUserDto) dto: RegisterUserDto) { ... }
+ *
+ * @Post('/raw')
+ * raw(@Body() body: unknown) { ... }
+ * ```
+ */
+export function Body(...args: [dto?: Class<object>]): ParameterDecorator {
+  // args.length tells `@Body()` from `@Body(Dto)` where Dto is undefined at
+  // decoration time (a circular import): the latter is a mount-time error.
+  return param({ kind: 'body', dto: args[0], dtoGiven: args.length > 0 });
+}
+
+/**
+ * Injects one route parameter (`:name` in the path), as a string.
+ * Checked at mount time: the route path must declare it.
+ *
+ * @example
+ * ```ts
+ * @Get('/:id')
+ * show(@Param('id') id: string) { ... }
+ * ```
+ */
+export function Param(name: string): ParameterDecorator {
+  return param({ kind: 'param', name });
+}
+
+/**
+ * Injects one query-string value by name (`string | string[] | undefined`), or
+ * the whole query string transformed and validated into a DTO class (values
+ * arrive as strings: use class-transformer's `@Type(() => Number)` for numbers).
+ *
+ * @example
+ * ```ts
+ * @Get('/')
+ * list(@Query('cursor') cursor: string | undefined) { ... }
+ *
+ * @Get('/search')
+ * search(@Query(SearchQueryDto) query: SearchQueryDto) { ... }
+ * ```
+ */
+export function Query(nameOrDto: string | Class<object>): ParameterDecorator {
+  return typeof nameOrDto === 'string'
+    ? param({ kind: 'query', name: nameOrDto, dto: undefined })
+    : param({ kind: 'query', name: undefined, dto: nameOrDto });
+}
+
+/**
+ * Injects one request header by name, case-insensitive
+ * (`string | string[] | undefined`).
+ *
+ * @example
+ * ```ts
+ * @Get('/')
+ * list(@Header('x-tenant-id') tenant: string | undefined) { ... }
+ * ```
+ */
+export function Header(name: string): ParameterDecorator {
+  return param({ kind: 'header', name });
+}
+
+/**
+ * Injects the Koa context, for what the other decorators do not cover
+ * (setting headers, cookies, streaming a body).
+ *
+ * @example
+ * ```ts
+ * @Get('/export')
+ * export(@Ctx() ctx: Context) {
+ *   ctx.type = 'text/csv';
+ *   ctx.body = this.report.csv();   // set by the method: kept as is
+ * }
+ * ```
+ */
+export function Ctx(): ParameterDecorator {
+  return param({ kind: 'ctx' });
+}

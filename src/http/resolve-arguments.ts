@@ -1,0 +1,41 @@
+import type { Context } from 'koa';
+import { ValidationFailedError } from '../errors';
+import { forbiddenKeyErrors } from './forbidden-keys';
+import type { ParamBinding } from './metadata';
+import { validateDto } from './validate-dto';
+
+/**
+ * The arguments of one route method call, from its (checked) bindings.
+ * DTOs are validated here, so a bad request fails before the method runs.
+ */
+export async function resolveArguments(
+  params: readonly ParamBinding[],
+  ctx: Context,
+): Promise<unknown[]> {
+  const args: unknown[] = [];
+  for (const binding of params) args.push(await resolveOne(binding, ctx));
+  return args;
+}
+
+async function resolveOne(binding: ParamBinding, ctx: Context): Promise<unknown> {
+  switch (binding.kind) {
+    case 'body': {
+      const body = ctx.request.body;
+      if (binding.dto !== undefined) return validateDto(binding.dto, body, 'body');
+      // A raw body is still checked for `__proto__`/`constructor`/`prototype`
+      // keys: user code may merge it into other objects.
+      const forbidden = forbiddenKeyErrors(body);
+      if (forbidden.length > 0) throw new ValidationFailedError('body', forbidden);
+      return body;
+    }
+    case 'param':
+      return (ctx as Context & { params?: Record<string, string> }).params?.[binding.name];
+    case 'query':
+      if (binding.name !== undefined) return ctx.query[binding.name];
+      return validateDto(binding.dto!, ctx.query, 'query');
+    case 'header':
+      return ctx.request.headers[binding.name.toLowerCase()];
+    case 'ctx':
+      return ctx;
+  }
+}
