@@ -5,6 +5,7 @@ import type { Logger } from '../dispatch/logger';
 import type { RetryPolicy } from '../handlers/handler-options';
 import type { Transport } from '../transport/transport';
 import type { Class } from '../types';
+import type { EventEnvelope } from './event-envelope';
 
 /**
  * Options of `createEventBus` (and the bus part of `createApp`).
@@ -64,6 +65,12 @@ export interface EventBusOptions {
   clock?: Clock;
   /** Random source for retry jitter (0 ≤ x < 1). */
   random?: () => number;
+  /**
+   * Envelopes for which this returns false reach no handler (observers such as
+   * `waitFor` and `onDispatched` still see them). The testing kit's `fake()`
+   * is built on it.
+   */
+  dispatchFilter?: (envelope: EventEnvelope) => boolean;
   /** Id generator for envelopes and correlation ids. Default `crypto.randomUUID`. */
   generateId?: () => string;
 }

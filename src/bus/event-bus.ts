@@ -94,6 +94,7 @@ export class EventBus {
       this.makeDeps(options.random ?? Math.random),
       this.subscriptions,
       options.concurrency ?? 64,
+      options.dispatchFilter,
     );
     this.transport = options.transport ?? new InMemoryTransport();
     this.transport.connect((envelopes) => this.dispatcher.enqueue(envelopes));
@@ -399,6 +400,7 @@ export class EventBus {
       event,
     };
     if (lineage.depth > 0) this.chains.set(envelope, lineage.chain);
+    if (this.hooks.onEmitted) callHook({ hooks: this.hooks, logger: this.logger }, 'onEmitted', envelope);
     return envelope;
   }
 

@@ -1,8 +1,10 @@
 import type { EventEnvelope } from '../bus/event-envelope';
-import type { SubscriptionMap } from '../handlers/subscription-map';
+import type { Route, SubscriptionMap } from '../handlers/subscription-map';
 import { callHook, type DispatchDeps } from './dispatch-deps';
 import { DispatchReport, type HandlerOutcome } from './dispatch-report';
 import { invokeHandler } from './invoke-handler';
+
+const NO_HANDLERS: Route = { groups: [], size: 0 };
 
 /** Called for every envelope as its dispatch starts (used by `waitFor`). */
 export type DispatchObserver = (envelope: EventEnvelope) => void;
@@ -24,6 +26,7 @@ export class Dispatcher {
     private readonly deps: DispatchDeps,
     private readonly subscriptions: SubscriptionMap,
     private readonly concurrency: number,
+    private readonly filter?: (envelope: EventEnvelope) => boolean,
   ) {}
 
   /** Queues committed envelopes; dispatch starts on a microtask, never in the caller's stack. */
@@ -50,7 +53,10 @@ export class Dispatcher {
         this.deps.logger.error({ err }, 'dispatch observer threw');
       }
     }
-    const route = this.subscriptions.route((envelope.event as object).constructor);
+    const route =
+      this.filter && !this.filter(envelope)
+        ? NO_HANDLERS
+        : this.subscriptions.route((envelope.event as object).constructor);
     const outcomes: HandlerOutcome[] = [];
     for (const group of route.groups) {
       if (group.length === 1) outcomes.push(await invokeHandler(this.deps, group[0]!, envelope));

@@ -55,6 +55,8 @@ export interface DiscardInfo {
  * ```
  */
 export interface BusHooks {
+  /** Every accepted event (emit, dispatch, follow-up), as its envelope is created, before buffering. */
+  onEmitted?(envelope: EventEnvelope): void;
   onError?(info: HandlerErrorInfo): void;
   onDeadLetter?(letter: DeadLetter): void;
   onDiscard?(info: DiscardInfo): void;
