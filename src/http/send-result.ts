@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
 
+const NO_CONTENT = new Set([204, 205, 304]);
+
 /**
  * Runs a route method and writes its outcome, with one rule: the return value
  * is the JSON body. Before the call, the status is preset to `@HttpCode` (or
@@ -19,6 +21,11 @@ export async function sendResult(
   const untouched = ctx.status === preset && httpCode === undefined;
   if (result === undefined) {
     if (ctx.body != null && untouched) ctx.status = 200;
+    else if (ctx.body == null && ctx.status < 400 && !NO_CONTENT.has(ctx.status)) {
+      // Koa would send the status text ("Accepted") as the body of an empty 202.
+      ctx.body = '';
+      ctx.remove('Content-Type');
+    }
     return;
   }
   if (untouched) ctx.status = 200;
