@@ -16,7 +16,7 @@ import {
   InvalidEventError,
   WaitForTimeoutError,
 } from '../errors';
-import { buildSubscriptions, makeSubscription } from '../handlers/build-subscriptions';
+import { buildSubscriptions, makeSubscription, type SubscriptionDefaults } from '../handlers/build-subscriptions';
 import { discoverHandlers } from '../handlers/discover-handlers';
 import type { EventContext } from '../handlers/event-context';
 import type { OnEventOptions } from '../handlers/handler-options';
@@ -68,6 +68,7 @@ export class EventBus {
   private readonly opts: Required<
     Pick<EventBusOptions, 'maxInFlight' | 'overflow' | 'maxCausationDepth' | 'deadLetterLimit'>
   >;
+  private readonly defaults: SubscriptionDefaults;
   private onCount = 0;
   private closing = false;
   private stopping = false;
@@ -105,12 +106,12 @@ export class EventBus {
         ...(options.discoverCwd ? { cwd: options.discoverCwd } : {}),
       }),
     ];
-    const defaults = {
+    this.defaults = {
       ...(options.defaultRetry ? { retry: options.defaultRetry } : {}),
       ...(options.defaultTimeoutMs ? { timeoutMs: options.defaultTimeoutMs } : {}),
     };
     for (const cls of new Set(classes))
-      this.subscriptions.add(buildSubscriptions(cls, this.resolver, defaults));
+      this.subscriptions.add(buildSubscriptions(cls, this.resolver, this.defaults));
   }
 
   /**
@@ -227,6 +228,7 @@ export class EventBus {
       eventClass,
       options: options as OnEventOptions<unknown>,
       invoke: fn as (e: unknown, ctx: EventContext) => unknown,
+      defaults: this.defaults,
     });
     this.subscriptions.add([sub]);
     let active = true;
@@ -330,18 +332,21 @@ export class EventBus {
 
   /** Event → handlers table: what is wired, for logs and startup checks. */
   describe(): EventDescription[] {
-    return [...this.subscriptions.entries()].map(([cls, subs]) => ({
-      ...this.nameOfClass(cls),
-      event: this.nameOfClass(cls).name,
-      handlers: subs.map((s) => ({
-        id: s.id,
-        source: s.source,
-        order: s.order,
-        attempts: s.retry.attempts,
-        timeoutMs: s.timeoutMs,
-        includeSubclasses: s.includeSubclasses,
-      })),
-    }));
+    return [...this.subscriptions.entries()].map(([cls, subs]) => {
+      const { name, version } = this.nameOfClass(cls);
+      return {
+        event: name,
+        version,
+        handlers: subs.map((s) => ({
+          id: s.id,
+          source: s.source,
+          order: s.order,
+          attempts: s.retry.attempts,
+          timeoutMs: s.timeoutMs,
+          includeSubclasses: s.includeSubclasses,
+        })),
+      };
+    });
   }
 
   private async doClose(timeoutMs: number): Promise<CloseReport> {

@@ -4,6 +4,7 @@ import { callHook, type DispatchDeps } from './dispatch-deps';
 import { DispatchReport, type HandlerOutcome } from './dispatch-report';
 import { invokeHandler } from './invoke-handler';
 
+const RESOLVED = Promise.resolve();
 const NO_HANDLERS: Route = { groups: [], size: 0 };
 
 /** Called for every envelope as its dispatch starts (used by `waitFor`). */
@@ -36,7 +37,9 @@ export class Dispatcher {
     for (const e of envelopes) this.queue.push(e);
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => {
+      // A resolved promise, not queueMicrotask: Jest's fake timers fake
+      // queueMicrotask, and emitted events must not wait for a fake clock tick.
+      RESOLVED.then(() => {
         this.scheduled = false;
         this.pump();
       });

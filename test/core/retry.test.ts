@@ -1,0 +1,112 @@
+import { createEventBus, type EventContext, EventHandler, type HandlerErrorInfo, OnEvent, silentLogger } from 'koa-event-bus';
+import { DEFAULT_RETRY, retryDelay } from '../../src/dispatch/retry-delay';
+
+class Charge {
+  constructor(readonly orderId: string) {}
+}
+class Charged {
+  constructor(readonly orderId: string) {}
+}
+
+describe('retryDelay', () => {
+  const policy = (p: Partial<typeof DEFAULT_RETRY>) => ({ ...DEFAULT_RETRY, ...p });
+
+  test('fixed waits backoffMs every time', () => {
+    const p = policy({ attempts: 4, backoffMs: 50, strategy: 'fixed' });
+    expect([2, 3, 4].map((n) => retryDelay(p, n))).toEqual([50, 50, 50]);
+  });
+
+  test('exponential doubles and is capped by maxDelayMs', () => {
+    const p = policy({ attempts: 6, backoffMs: 100, maxDelayMs: 500 });
+    expect([2, 3, 4, 5, 6].map((n) => retryDelay(p, n))).toEqual([100, 200, 400, 500, 500]);
+  });
+
+  test('full jitter spreads over 0..delay; fractional jitter over delay·(1±f)', () => {
+    const full = policy({ attempts: 3, backoffMs: 100, jitter: true });
+    expect(retryDelay(full, 3, () => 0)).toBe(0);
+    expect(retryDelay(full, 3, () => 0.5)).toBe(100);
+    const part = policy({ attempts: 3, backoffMs: 100, jitter: 0.2 });
+    expect(retryDelay(part, 2, () => 0)).toBe(80);
+    expect(retryDelay(part, 2, () => 0.999999)).toBe(120);
+  });
+});
+
+describe('retries', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test('a 3-attempt exponential policy retries after 100 then 200 ms and then succeeds', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const attempts: { attempt: number; at: number; envelopeAttempt: number }[] = [];
+    const errors: HandlerErrorInfo[] = [];
+
+    @EventHandler()
+    class Flaky {
+      @OnEvent(Charge, { retry: { attempts: 3, backoffMs: 100, strategy: 'exponential' } })
+      charge(e: Charge, ctx: EventContext) {
+        attempts.push({ attempt: ctx.attempt, at: Date.now(), envelopeAttempt: ctx.envelope.attempt });
+        if (ctx.attempt < 3) throw new Error(`gateway busy (${ctx.attempt})`);
+        return new Charged(e.orderId);
+      }
+    }
+
+    const bus = createEventBus({ handlers: [Flaky], logger: silentLogger, hooks: { onError: (i) => errors.push(i) } });
+    const charged = bus.waitFor(Charged, { timeoutMs: 10_000 });
+    const done = bus.dispatch(new Charge('o-1'));
+    await jest.advanceTimersByTimeAsync(1_000);
+    const report = await done;
+    await bus.drain();
+
+    expect(attempts).toEqual([
+      { attempt: 1, at: 0, envelopeAttempt: 1 },
+      { attempt: 2, at: 100, envelopeAttempt: 2 },
+      { attempt: 3, at: 300, envelopeAttempt: 3 },
+    ]);
+    expect(errors.map((e) => [e.attempt, e.willRetry, e.retryInMs, e.error.message])).toEqual([
+      [1, true, 100, 'gateway busy (1)'],
+      [2, true, 200, 'gateway busy (2)'],
+    ]);
+    expect(report.outcomes[0]).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(await charged).toEqual(new Charged('o-1'));
+    expect(bus.deadLetters).toEqual([]);
+  });
+
+  test('after the last attempt the invocation is dead-lettered, and drain waited for every retry timer', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const bus = createEventBus({ logger: silentLogger, defaultRetry: { attempts: 2, backoffMs: 500, strategy: 'fixed' } });
+    bus.on(Charge, () => {
+      throw new Error('card declined');
+    });
+    bus.emit(new Charge('o-2'));
+    let drained = false;
+    const drain = bus.drain().then(() => {
+      drained = true;
+    });
+    await jest.advanceTimersByTimeAsync(499);
+    expect(drained).toBe(false);
+    expect(bus.pending()).toMatchObject({ retrying: 1, dispatching: 1 });
+    await jest.advanceTimersByTimeAsync(1);
+    await drain;
+    expect(bus.deadLetters).toHaveLength(1);
+    expect(bus.deadLetters[0]).toMatchObject({ handlerId: 'on(Charge)#1', attempts: 2, error: { message: 'card declined' } });
+    expect(bus.deadLetters[0]!.envelope.event).toEqual(new Charge('o-2'));
+  });
+
+  test('a timeout counts as a failed attempt and is retried', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const seen: number[] = [];
+    const bus = createEventBus({ logger: silentLogger });
+    bus.on(
+      Charge,
+      (_e, ctx) => {
+        seen.push(ctx.attempt);
+        return ctx.attempt === 1 ? new Promise(() => {}) : 'fast';
+      },
+      { timeoutMs: 1_000, retry: { attempts: 2, backoffMs: 10 } },
+    );
+    const done = bus.dispatch(new Charge('o-3'));
+    await jest.advanceTimersByTimeAsync(1_010);
+    const report = await done;
+    expect(seen).toEqual([1, 2]);
+    expect(report.outcomes[0]).toMatchObject({ status: 'succeeded', attempts: 2, result: 'fast' });
+  });
+});
