@@ -6,12 +6,30 @@ import {
   UnsupportedMediaTypeError,
   ValidationFailedError,
 } from '../errors';
-import { forbiddenKeyErrors } from './forbidden-keys';
+import { unsafeInputErrors } from './unsafe-input';
 
-/** Body kinds the parser can accept. */
+/**
+ * Body kinds the parser can accept: `json` (application/json and the JSON
+ * vendor types koa-bodyparser knows), `form` (urlencoded), `text` (text/plain).
+ *
+ * @example
+ * ```ts
+ * const types: BodyType[] = ['json', 'form'];
+ * ```
+ */
 export type BodyType = 'json' | 'form' | 'text';
 
-/** Options of `bodyParser` (and of `mountControllers({ bodyParser })`). */
+/**
+ * Options of `bodyParser` (and of `mountControllers({ bodyParser })`).
+ *
+ * @example
+ * ```ts
+ * mountControllers(router, controllers, {
+ *   resolver,
+ *   bodyParser: { jsonLimit: '1mb', enableTypes: ['json', 'form'] },
+ * });
+ * ```
+ */
 export interface BodyParserOptions {
   /** Accepted body kinds; anything else with a body answers 415. Default `['json']`. */
   enableTypes?: readonly BodyType[];
@@ -104,7 +122,7 @@ function mapParseError(err: unknown, limit: string | number): unknown {
   if (err instanceof SyntaxError && e.message === PROTO_POISONING && typeof e.body === 'string') {
     // Plain JSON.parse defines `__proto__` as an own property (no setter runs),
     // so it is safe to re-read the text to name the offending fields.
-    const fields = forbiddenKeyErrors(JSON.parse(e.body));
+    const fields = unsafeInputErrors(JSON.parse(e.body));
     if (fields.length > 0) return new ValidationFailedError('body', fields);
   }
   if (err instanceof SyntaxError || e.status === 400) return new MalformedBodyError(err);

@@ -2,7 +2,16 @@ import type { Context, Middleware } from 'koa';
 import { ErrorCode } from '../errors';
 import { statusText, toErrorResponse } from './error-response';
 
-/** What `httpErrors` logs a server error with. */
+/**
+ * What `httpErrors` logs a server error with.
+ *
+ * @example
+ * ```ts
+ * const logger: HttpErrorLogger = {
+ *   error: (message, { requestId, err }) => pino.error({ requestId, err }, message),
+ * };
+ * ```
+ */
 export interface HttpErrorLogContext {
   requestId: string | undefined;
   method: string;
@@ -11,12 +20,27 @@ export interface HttpErrorLogContext {
   err: unknown;
 }
 
-/** Where `httpErrors` logs server errors (5xx). `console` fits. */
+/**
+ * Where `httpErrors` logs server errors (5xx). `console` fits.
+ *
+ * @example
+ * ```ts
+ * app.use(httpErrors({ logger: console }));
+ * ```
+ */
 export interface HttpErrorLogger {
   error(message: string, context: HttpErrorLogContext): void;
 }
 
-/** Options of `httpErrors`. */
+/**
+ * Options of `httpErrors`.
+ *
+ * @example
+ * ```ts
+ * const options: HttpErrorsOptions = { logger: { error: (msg, ctx) => myLog.error(msg, ctx) } };
+ * app.use(httpErrors(options));
+ * ```
+ */
 export interface HttpErrorsOptions {
   /** Receives every 5xx error with its request id. Default: `console`. */
   logger?: HttpErrorLogger;

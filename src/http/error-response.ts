@@ -24,7 +24,17 @@ export interface ErrorResponseBody {
   };
 }
 
-/** What an error becomes on the wire. */
+/**
+ * What an error becomes on the wire: the result of `toErrorResponse`.
+ *
+ * @example
+ * ```ts
+ * const { status, body, headers } = toErrorResponse(err, ctx.get('x-request-id'));
+ * ctx.status = status;
+ * ctx.set(headers);
+ * ctx.body = body;
+ * ```
+ */
 export interface ErrorResponse {
   status: number;
   body: ErrorResponseBody;

@@ -8,7 +8,18 @@ import { type RouteDefinition, readControllerDefinition } from './controller-def
 import { resolveArguments } from './resolve-arguments';
 import { sendResult } from './send-result';
 
-/** Options of `mountControllers`. */
+/**
+ * Options of `mountControllers`.
+ *
+ * @example
+ * ```ts
+ * const options: MountControllersOptions = {
+ *   resolver: new ConstructorResolver([[UserStore, new InMemoryUserStore()]]),
+ *   bodyParser: { jsonLimit: '1mb' },
+ * };
+ * mountControllers(router, [UsersController], options);
+ * ```
+ */
 export interface MountControllersOptions {
   /** Builds the controller instances (constructor injection): `new ConstructorResolver(providers)` or your container. */
   resolver: Resolver;

@@ -13,7 +13,8 @@ function param(source: ParamSource): ParameterDecorator {
  * Injects the request body. With a DTO class, the body is transformed with
  * class-transformer and validated with class-validator (whitelisting on:
  * unknown fields are rejected with 400, see `validateDto`); without one, the
- * parsed body is passed as is (`unknown`). Name the class explicitly: esbuild
+ * parsed body is passed as is (`unknown`), once checked for `__proto__`,
+ * `constructor` and `prototype` keys and excessive nesting (400 otherwise). Name the class explicitly: esbuild
  * and tsx do not emit the parameter types this could otherwise be read from.
  *
  * @example

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { ValidationFailedError } from '../errors';
-import { forbiddenKeyErrors } from './forbidden-keys';
 import type { ParamBinding } from './metadata';
+import { unsafeInputErrors } from './unsafe-input';
 import { validateDto } from './validate-dto';
 
 /**
@@ -23,9 +23,9 @@ async function resolveOne(binding: ParamBinding, ctx: Context): Promise<unknown>
       const body = ctx.request.body;
       if (binding.dto !== undefined) return validateDto(binding.dto, body, 'body');
       // A raw body is still checked for `__proto__`/`constructor`/`prototype`
-      // keys: user code may merge it into other objects.
-      const forbidden = forbiddenKeyErrors(body);
-      if (forbidden.length > 0) throw new ValidationFailedError('body', forbidden);
+      // keys (user code may merge it into other objects) and for depth.
+      const unsafe = unsafeInputErrors(body);
+      if (unsafe.length > 0) throw new ValidationFailedError('body', unsafe);
       return body;
     }
     case 'param':

@@ -2,10 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, type ValidationError, validate } from 'class-validator';
 import { type FieldError, ValidationFailedError } from '../errors';
 import type { Class } from '../types';
-import { forbiddenKeyErrors } from './forbidden-keys';
-
-/** Which part of the request a DTO is built from. */
-export type DtoSource = ValidationFailedError['source'];
+import { unsafeInputErrors } from './unsafe-input';
 
 /**
  * Builds a DTO instance from plain request data and validates it, or throws
@@ -13,8 +10,8 @@ export type DtoSource = ValidationFailedError['source'];
  * failed field as a dotted path (`address.city`, `items.0.sku`).
  *
  * Steps: the value must be a plain object (not an array, string or null); keys
- * `__proto__`, `constructor` and `prototype` are rejected anywhere in it;
- * class-transformer `plainToInstance`; class-validator `validate` with
+ * `__proto__`, `constructor` and `prototype` anywhere in it, and nesting deeper
+ * than `MAX_INPUT_DEPTH` (64), are rejected; class-transformer `plainToInstance`; class-validator `validate` with
  * `whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true`.
  *
  * Unknown fields are rejected, not stripped: a client that sends `emial`
@@ -37,15 +34,15 @@ export type DtoSource = ValidationFailedError['source'];
 export async function validateDto<T extends object>(
   dto: Class<T>,
   plain: unknown,
-  source: DtoSource,
+  source: ValidationFailedError['source'],
 ): Promise<T> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new ValidationFailedError(source, [
       { field: '', constraints: { isObject: `${source} must be an object` } },
     ]);
   }
-  const forbidden = forbiddenKeyErrors(plain);
-  if (forbidden.length > 0) throw new ValidationFailedError(source, forbidden);
+  const unsafe = unsafeInputErrors(plain);
+  if (unsafe.length > 0) throw new ValidationFailedError(source, unsafe);
 
   const instance = plainToInstance(dto as unknown as new () => T, plain);
   const errors = await validate(instance, {
