@@ -11,6 +11,11 @@ const DECORATOR: Record<ParamBinding['kind'], string> = {
   ctx: '@Ctx',
 };
 
+/** `'body'` → `'@Body'`, for messages. */
+export function decoratorName(kind: ParamBinding['kind']): string {
+  return DECORATOR[kind];
+}
+
 /**
  * Checks the parameter decorators of one route method and returns one binding
  * per parameter, in order. `arity` is the method's `length`; `pathParams` the
@@ -29,7 +34,7 @@ export function checkParams(
     if (previous !== undefined) {
       throw new InvalidRouteDefinitionError(
         at,
-        `one parameter has two decorators (${DECORATOR[previous.kind]} and ${DECORATOR[binding.kind]}); keep one`,
+        `one parameter has two decorators (${decoratorName(previous.kind)} and ${decoratorName(binding.kind)}); keep one`,
       );
     }
     checkBinding(binding, pathParams, at);

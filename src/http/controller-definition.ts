@@ -1,6 +1,6 @@
 import { InvalidRouteDefinitionError } from '../errors';
 import type { Class } from '../types';
-import { checkParams } from './check-params';
+import { checkParams, decoratorName } from './check-params';
 import {
   type HttpMethod,
   type ParamBinding,
@@ -69,7 +69,7 @@ export function readControllerDefinition(cls: unknown): { cls: Class; routes: Ro
     if (binding.handler === 'constructor' && !routed.has('constructor')) {
       throw new InvalidRouteDefinitionError(
         `${name} constructor`,
-        `parameter #${binding.index} has a request decorator (@${binding.kind}); constructor parameters are injected (use @Inject(Token) to choose the token)`,
+        `parameter #${binding.index} has a request decorator (${decoratorName(binding.kind)}); constructor parameters are injected (use @Inject(Token) to choose the token)`,
       );
     }
     if (!routed.has(binding.handler)) {

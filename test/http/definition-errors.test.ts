@@ -140,7 +140,9 @@ describe('mount-time definition errors (KEB_INVALID_ROUTE_DEFINITION)', () => {
     }
     const err = mountError(Ctor);
     expect(err.where).toBe('Ctor constructor');
-    expect(err.message).toContain('constructor parameters are injected');
+    expect(err.message).toContain(
+      'parameter #0 has a request decorator (@Body); constructor parameters are injected',
+    );
   });
 
   it('a route decorator on a static method', () => {
