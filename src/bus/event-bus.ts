@@ -16,7 +16,11 @@ import {
   InvalidEventError,
   WaitForTimeoutError,
 } from '../errors';
-import { buildSubscriptions, makeSubscription, type SubscriptionDefaults } from '../handlers/build-subscriptions';
+import {
+  buildSubscriptions,
+  makeSubscription,
+  type SubscriptionDefaults,
+} from '../handlers/build-subscriptions';
 import { discoverHandlers } from '../handlers/discover-handlers';
 import type { EventContext } from '../handlers/event-context';
 import type { OnEventOptions } from '../handlers/handler-options';
@@ -405,7 +409,8 @@ export class EventBus {
       event,
     };
     if (lineage.depth > 0) this.chains.set(envelope, lineage.chain);
-    if (this.hooks.onEmitted) callHook({ hooks: this.hooks, logger: this.logger }, 'onEmitted', envelope);
+    if (this.hooks.onEmitted)
+      callHook({ hooks: this.hooks, logger: this.logger }, 'onEmitted', envelope);
     return envelope;
   }
 

@@ -139,7 +139,7 @@ export class ConstructorResolver implements Resolver {
           i,
           token === undefined
             ? 'its type is unknown at runtime (a type-only import, a circular import, or an interface)'
-            : `its type is an interface, union or primitive (emitted as ${tokenName(token as Token)})`,
+            : `its type was emitted as ${tokenName(token as Token)}: an interface, union or primitive, or a class imported with \`import type\` (import it as a value)`,
         );
       }
       if (typeof token !== 'function' && typeof token !== 'string' && typeof token !== 'symbol') {

@@ -3,8 +3,8 @@ import {
   type DispatchFailedError,
   Event,
   type EventContext,
-  EventHandler,
   type EventEnvelope,
+  EventHandler,
   InvalidEventError,
   OnEvent,
   silentLogger,
@@ -205,7 +205,11 @@ describe('on / waitFor / describe', () => {
           expect.objectContaining({ id: 'Failing.explode' }),
         ],
       },
-      { event: 'OrderPlaced', version: 1, handlers: [expect.objectContaining({ id: 'Failing.vip' })] },
+      {
+        event: 'OrderPlaced',
+        version: 1,
+        handlers: [expect.objectContaining({ id: 'Failing.vip' })],
+      },
     ]);
   });
 });

@@ -41,9 +41,15 @@ class Misbehaving {
   @OnEvent(Thing, { timeoutMs: 20 })
   hangs(_e: Thing, ctx: EventContext): Promise<void> {
     // Never settles on its own; rejects once aborted, after the bus gave up on it.
-    return new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('late'))));
+    return new Promise((_resolve, reject) =>
+      ctx.signal.addEventListener('abort', () => reject(new Error('late'))),
+    );
   }
-  @OnEvent(Thing, { when: () => { throw new Error('predicate broke'); } })
+  @OnEvent(Thing, {
+    when: () => {
+      throw new Error('predicate broke');
+    },
+  })
   guarded(): void {
     this.ran.push('guarded');
   }
@@ -71,9 +77,18 @@ describe('every invocation is isolated', () => {
     const byId = Object.fromEntries(report.outcomes.map((o) => [o.handlerId, o]));
     expect(byId['Misbehaving.syncThrow']?.error?.message).toBe('sync throw');
     expect(byId['Misbehaving.rejects']?.error?.message).toBe('async rejection');
-    expect(byId['Misbehaving.throwsString']?.error).toMatchObject({ code: 'KEB_HANDLER_THREW_NON_ERROR', thrown: 'a bare string' });
-    expect(byId['Misbehaving.rejectsUndefined']?.error).toMatchObject({ code: 'KEB_HANDLER_THREW_NON_ERROR', thrown: undefined });
-    expect(byId['Misbehaving.hangs']?.error).toMatchObject({ code: 'KEB_HANDLER_TIMEOUT', timeoutMs: 20 });
+    expect(byId['Misbehaving.throwsString']?.error).toMatchObject({
+      code: 'KEB_HANDLER_THREW_NON_ERROR',
+      thrown: 'a bare string',
+    });
+    expect(byId['Misbehaving.rejectsUndefined']?.error).toMatchObject({
+      code: 'KEB_HANDLER_THREW_NON_ERROR',
+      thrown: undefined,
+    });
+    expect(byId['Misbehaving.hangs']?.error).toMatchObject({
+      code: 'KEB_HANDLER_TIMEOUT',
+      timeoutMs: 20,
+    });
     expect(byId['Misbehaving.guarded']?.error?.message).toBe('predicate broke');
     expect(byId['Misbehaving.healthy']?.status).toBe('succeeded');
     expect(report.failed).toHaveLength(6);
@@ -85,11 +100,16 @@ describe('every invocation is isolated', () => {
       ]),
     );
     expect(letters.map((l) => l.handlerId).sort()).toEqual(
-      ['guarded', 'hangs', 'rejects', 'rejectsUndefined', 'syncThrow', 'throwsString'].map((m) => `Misbehaving.${m}`),
+      ['guarded', 'hangs', 'rejects', 'rejectsUndefined', 'syncThrow', 'throwsString'].map(
+        (m) => `Misbehaving.${m}`,
+      ),
     );
     expect(bus.deadLetters).toHaveLength(6);
     expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(6);
-    expect(logger.lines[0]?.obj).toMatchObject({ handlerId: expect.any(String), eventId: report.envelope.id });
+    expect(logger.lines[0]?.obj).toMatchObject({
+      handlerId: expect.any(String),
+      eventId: report.envelope.id,
+    });
 
     await bus.drain();
     await new Promise((r) => setImmediate(r));

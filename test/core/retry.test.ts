@@ -1,4 +1,11 @@
-import { createEventBus, type EventContext, EventHandler, type HandlerErrorInfo, OnEvent, silentLogger } from 'koa-event-bus';
+import {
+  createEventBus,
+  type EventContext,
+  EventHandler,
+  type HandlerErrorInfo,
+  OnEvent,
+  silentLogger,
+} from 'koa-event-bus';
 import { DEFAULT_RETRY, retryDelay } from '../../src/dispatch/retry-delay';
 
 class Charge {
@@ -43,13 +50,21 @@ describe('retries', () => {
     class Flaky {
       @OnEvent(Charge, { retry: { attempts: 3, backoffMs: 100, strategy: 'exponential' } })
       charge(e: Charge, ctx: EventContext) {
-        attempts.push({ attempt: ctx.attempt, at: Date.now(), envelopeAttempt: ctx.envelope.attempt });
+        attempts.push({
+          attempt: ctx.attempt,
+          at: Date.now(),
+          envelopeAttempt: ctx.envelope.attempt,
+        });
         if (ctx.attempt < 3) throw new Error(`gateway busy (${ctx.attempt})`);
         return new Charged(e.orderId);
       }
     }
 
-    const bus = createEventBus({ handlers: [Flaky], logger: silentLogger, hooks: { onError: (i) => errors.push(i) } });
+    const bus = createEventBus({
+      handlers: [Flaky],
+      logger: silentLogger,
+      hooks: { onError: (i) => errors.push(i) },
+    });
     const charged = bus.waitFor(Charged, { timeoutMs: 10_000 });
     const done = bus.dispatch(new Charge('o-1'));
     await jest.advanceTimersByTimeAsync(1_000);
@@ -72,7 +87,10 @@ describe('retries', () => {
 
   test('after the last attempt the invocation is dead-lettered, and drain waited for every retry timer', async () => {
     jest.useFakeTimers({ now: 0 });
-    const bus = createEventBus({ logger: silentLogger, defaultRetry: { attempts: 2, backoffMs: 500, strategy: 'fixed' } });
+    const bus = createEventBus({
+      logger: silentLogger,
+      defaultRetry: { attempts: 2, backoffMs: 500, strategy: 'fixed' },
+    });
     bus.on(Charge, () => {
       throw new Error('card declined');
     });
@@ -87,7 +105,11 @@ describe('retries', () => {
     await jest.advanceTimersByTimeAsync(1);
     await drain;
     expect(bus.deadLetters).toHaveLength(1);
-    expect(bus.deadLetters[0]).toMatchObject({ handlerId: 'on(Charge)#1', attempts: 2, error: { message: 'card declined' } });
+    expect(bus.deadLetters[0]).toMatchObject({
+      handlerId: 'on(Charge)#1',
+      attempts: 2,
+      error: { message: 'card declined' },
+    });
     expect(bus.deadLetters[0]!.envelope.event).toEqual(new Charge('o-2'));
   });
 

@@ -1,0 +1,205 @@
+import { createEventBus, type DiscardInfo, type EventContext, silentLogger } from 'koa-event-bus';
+import { recordingLogger } from '../fixtures/recording-logger';
+
+class Job {
+  constructor(readonly id: number) {}
+}
+
+describe('bounded in-flight work', () => {
+  test("overflow 'throw': emit beyond maxInFlight throws KEB_BUS_OVERFLOW to the caller; nothing is lost silently", async () => {
+    const ran: number[] = [];
+    const bus = createEventBus({ logger: silentLogger, maxInFlight: 3 });
+    bus.on(Job, (e) => {
+      ran.push(e.id);
+    });
+    for (const id of [1, 2, 3]) bus.emit(new Job(id));
+    expect(() => bus.emit(new Job(4))).toThrow(
+      expect.objectContaining({ code: 'KEB_BUS_OVERFLOW', limit: 3 }),
+    );
+    await expect(bus.dispatch(new Job(5))).rejects.toMatchObject({ code: 'KEB_BUS_OVERFLOW' });
+    await bus.drain();
+    expect(ran).toEqual([1, 2, 3]);
+    bus.emit(new Job(6)); // capacity is back once the work finished
+    await bus.drain();
+    expect(ran).toEqual([1, 2, 3, 6]);
+  });
+
+  test("overflow 'drop': the event is dropped and reported to onDiscard", async () => {
+    const discards: DiscardInfo[] = [];
+    const bus = createEventBus({
+      logger: silentLogger,
+      maxInFlight: 1,
+      overflow: 'drop',
+      hooks: { onDiscard: (d) => discards.push(d) },
+    });
+    bus.on(Job, () => {});
+    expect(bus.emit(new Job(1))).toBeDefined();
+    expect(bus.emit(new Job(2))).toBeUndefined();
+    await bus.drain();
+    expect(discards.map((d) => [d.reason.kind, (d.envelopes[0]?.event as Job).id])).toEqual([
+      ['overflow', 2],
+    ]);
+  });
+
+  test('events buffered in open scopes count toward the limit', async () => {
+    const bus = createEventBus({ logger: silentLogger, maxInFlight: 2 });
+    const scope = bus.openScope();
+    scope.run(() => {
+      bus.emit(new Job(1));
+      bus.emit(new Job(2));
+      expect(() => bus.emit(new Job(3))).toThrow(
+        expect.objectContaining({ code: 'KEB_BUS_OVERFLOW' }),
+      );
+    });
+    scope.commit();
+    await bus.drain();
+  });
+
+  test('follow-ups of running handlers are always accepted, so chains are never cut in half', async () => {
+    class Child {
+      constructor(readonly n: number) {}
+    }
+    const children: number[] = [];
+    const bus = createEventBus({ logger: silentLogger, maxInFlight: 1 });
+    bus.on(Job, (_e, ctx) => {
+      for (let n = 0; n < 5; n++) ctx.emit(new Child(n));
+    });
+    bus.on(Child, (e) => {
+      children.push(e.n);
+    });
+    bus.emit(new Job(1));
+    await bus.drain();
+    expect(children).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test('heap stays flat after 100k events pass through (nothing retained per event)', async () => {
+    const bus = createEventBus({ logger: silentLogger });
+    let handled = 0;
+    bus.on(Job, () => {
+      handled++;
+    });
+    const pass = async () => {
+      for (let i = 0; i < 100_000; i++) {
+        bus.emit(new Job(i));
+        if (i % 10_000 === 9_999) await bus.drain();
+      }
+      await bus.drain();
+    };
+    await pass(); // warm up
+    const before = process.memoryUsage().heapUsed;
+    await pass();
+    (globalThis as { gc?: () => void }).gc?.();
+    const after = process.memoryUsage().heapUsed;
+    expect(handled).toBe(200_000);
+    // Without --expose-gc this is a loose bound; bench/ measures it precisely.
+    expect(after - before).toBeLessThan(32 * 1024 * 1024);
+  });
+});
+
+describe('drain and close', () => {
+  test('drain(timeoutMs) rejects with KEB_DRAIN_TIMEOUT saying what is still pending', async () => {
+    const bus = createEventBus({ logger: silentLogger });
+    let release!: () => void;
+    bus.on(
+      Job,
+      () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+    );
+    bus.emit(new Job(1));
+    await expect(bus.drain(20)).rejects.toMatchObject({
+      code: 'KEB_DRAIN_TIMEOUT',
+      pending: expect.objectContaining({ dispatching: 1 }),
+    });
+    release();
+    await bus.drain();
+  });
+
+  test('close drains, then refuses new events with KEB_BUS_CLOSED', async () => {
+    const ran: number[] = [];
+    const bus = createEventBus({ logger: silentLogger });
+    bus.on(Job, async (e) => {
+      await new Promise((r) => setImmediate(r));
+      ran.push(e.id);
+    });
+    bus.emit(new Job(1));
+    bus.emit(new Job(2));
+    const report = await bus.close();
+    expect(report).toEqual({
+      drained: true,
+      pending: expect.objectContaining({ dispatching: 0, queued: 0 }),
+      discarded: [],
+    });
+    expect(ran).toEqual([1, 2]);
+    expect(() => bus.emit(new Job(3))).toThrow(expect.objectContaining({ code: 'KEB_BUS_CLOSED' }));
+    expect(await bus.close()).toBe(report);
+  });
+
+  test('close with a timeout reports what was left: queued events discarded, retries cancelled, signals aborted', async () => {
+    const logger = recordingLogger();
+    const discards: DiscardInfo[] = [];
+    const aborted: unknown[] = [];
+    const bus = createEventBus({
+      logger,
+      concurrency: 1,
+      hooks: { onDiscard: (d) => discards.push(d) },
+    });
+    bus.on(Job, (e, ctx: EventContext) => {
+      if (e.id === 1) {
+        return new Promise<void>((resolve) => {
+          ctx.signal.addEventListener('abort', () => {
+            aborted.push(ctx.signal.reason);
+            resolve();
+          });
+        });
+      }
+      return undefined;
+    });
+    bus.on(
+      Job,
+      () => {
+        throw new Error('always fails');
+      },
+      { retry: { attempts: 5, backoffMs: 60_000 }, id: 'slow-retry' },
+    );
+    bus.emit(new Job(1));
+    bus.emit(new Job(2));
+    const report = await bus.close(30);
+    expect(report.drained).toBe(false);
+    expect(report.discarded.map((e) => (e.event as Job).id)).toEqual([2]);
+    expect(discards.map((d) => d.reason.kind)).toEqual(['closed']);
+    expect(aborted).toHaveLength(1);
+    expect(aborted[0]).toMatchObject({ code: 'KEB_BUS_CLOSED' });
+    expect(bus.deadLetters.map((l) => [l.handlerId, l.attempts])).toEqual([['slow-retry', 1]]);
+    expect(logger.lines.find((l) => l.level === 'warn')?.msg).toBe(
+      'bus closed after 30 ms with work left',
+    );
+    await bus.drain();
+  });
+});
+
+describe('isolation between buses', () => {
+  test('two buses in one process never see each other’s handlers or scopes', async () => {
+    const a: number[] = [];
+    const b: number[] = [];
+    const busA = createEventBus({ logger: silentLogger });
+    const busB = createEventBus({ logger: silentLogger });
+    busA.on(Job, (e) => {
+      a.push(e.id);
+    });
+    busB.on(Job, (e) => {
+      b.push(e.id);
+    });
+    await busA.scope(async () => {
+      busA.emit(new Job(1));
+      busB.emit(new Job(2)); // busB has no scope open: dispatched right away
+      await busB.drain();
+      expect(b).toEqual([2]);
+      expect(a).toEqual([]);
+    });
+    await busA.drain();
+    expect(a).toEqual([1]);
+    expect(b).toEqual([2]);
+  });
+});
