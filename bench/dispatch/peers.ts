@@ -1,0 +1,348 @@
+import 'reflect-metadata';
+import { EventEmitter } from 'node:events';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventBus as CqrsEventBus, CqrsModule, EventsHandler } from '@nestjs/cqrs';
+import {
+  EventEmitterModule,
+  EventEmitter2 as NestEventEmitter2,
+  OnEvent,
+} from '@nestjs/event-emitter';
+import Emittery from 'emittery';
+import { EventEmitter2 } from 'eventemitter2';
+import EventEmitter3 from 'eventemitter3';
+import mitt from 'mitt';
+import { decorateClass, decorateMethod, named } from '../lib/decorate';
+import { ours, oursMissing } from '../lib/ours';
+import { type BenchEvent, type EventClass, hit, until } from '../lib/sink';
+
+/**
+ * One bus set up for one scenario: `types` event classes, each with `handlersPerType` handlers.
+ * Every handler is an async function whose whole body is `hit(event.n)`.
+ */
+export interface Setup {
+  types: EventClass[];
+  handlersPerType: number;
+}
+
+export interface Instance {
+  /** Delivers one event of `type` to all its handlers; resolves when every handler has finished. */
+  dispatcher(type: EventClass): (e: BenchEvent) => Promise<unknown>;
+  /** Fire-and-forget delivery of one event of `type` (completion is observed through `until`). */
+  emitter(type: EventClass): (e: BenchEvent) => void;
+  close(): Promise<void>;
+}
+
+export interface Peer {
+  id: string;
+  label: string;
+  /** How "until handled" is observed for this peer, for the report. */
+  how: string;
+  /** A reason when the peer cannot run (e.g. our package is not wired yet). */
+  unavailable?: () => string | undefined;
+  create(setup: Setup): Promise<Instance>;
+}
+
+/** For emitters that do not return the listeners' promises: wait until `k` handlers have run. */
+function awaitHandlers(k: number, fire: () => void): Promise<void> {
+  const done = until(k);
+  fire();
+  return done;
+}
+
+/** Fresh listener functions per registration, so that no library can dedupe them. */
+function listeners(k: number): Array<(e: BenchEvent) => Promise<void>> {
+  return Array.from({ length: k }, () => async (e: BenchEvent) => hit(e.n));
+}
+
+class DirectHandler {
+  async handle(e: BenchEvent): Promise<void> {
+    hit(e.n);
+  }
+}
+
+const direct: Peer = {
+  id: 'direct',
+  label: 'direct method call',
+  how: 'await handler.handle(e) (Promise.all for 10); no routing at all: the physical limit',
+  async create({ types, handlersPerType }) {
+    const byType = new Map(
+      types.map((t) => [t, Array.from({ length: handlersPerType }, () => new DirectHandler())]),
+    );
+    return {
+      dispatcher(type) {
+        const hs = byType.get(type)!;
+        const first = hs[0]!;
+        if (hs.length === 1) return (e) => first.handle(e);
+        return (e) => Promise.all(hs.map((h) => h.handle(e)));
+      },
+      emitter(type) {
+        const hs = byType.get(type)!;
+        return (e) => {
+          for (const h of hs) void h.handle(e);
+        };
+      },
+      async close() {},
+    };
+  },
+};
+
+const nodeEvents: Peer = {
+  id: 'node-events',
+  label: 'node:events',
+  how: 'emit() then await until the async listener(s) ran',
+  async create({ types, handlersPerType }) {
+    const ee = new EventEmitter();
+    ee.setMaxListeners(0);
+    for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
+    return {
+      dispatcher(type) {
+        const name = type.name;
+        return (e) => awaitHandlers(handlersPerType, () => ee.emit(name, e));
+      },
+      emitter(type) {
+        const name = type.name;
+        return (e) => {
+          ee.emit(name, e);
+        };
+      },
+      async close() {
+        ee.removeAllListeners();
+      },
+    };
+  },
+};
+
+const eventemitter3: Peer = {
+  id: 'eventemitter3',
+  label: 'eventemitter3',
+  how: 'emit() then await until the async listener(s) ran',
+  async create({ types, handlersPerType }) {
+    const ee = new EventEmitter3();
+    for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
+    return {
+      dispatcher(type) {
+        const name = type.name;
+        return (e) => awaitHandlers(handlersPerType, () => ee.emit(name, e));
+      },
+      emitter(type) {
+        const name = type.name;
+        return (e) => {
+          ee.emit(name, e);
+        };
+      },
+      async close() {
+        ee.removeAllListeners();
+      },
+    };
+  },
+};
+
+const mittPeer: Peer = {
+  id: 'mitt',
+  label: 'mitt',
+  how: 'emit() then await until the async listener(s) ran',
+  async create({ types, handlersPerType }) {
+    const bus = mitt<Record<string, BenchEvent>>();
+    for (const t of types) for (const l of listeners(handlersPerType)) bus.on(t.name, l);
+    return {
+      dispatcher(type) {
+        const name = type.name;
+        return (e) => awaitHandlers(handlersPerType, () => bus.emit(name, e));
+      },
+      emitter(type) {
+        const name = type.name;
+        return (e) => bus.emit(name, e);
+      },
+      async close() {
+        bus.all.clear();
+      },
+    };
+  },
+};
+
+const emittery: Peer = {
+  id: 'emittery',
+  label: 'emittery',
+  how: 'await emit() (resolves when all listeners have settled)',
+  async create({ types, handlersPerType }) {
+    const em = new Emittery<Record<string, BenchEvent>>();
+    for (const t of types) for (const l of listeners(handlersPerType)) em.on(t.name, l);
+    return {
+      dispatcher(type) {
+        const name = type.name;
+        return (e) => em.emit(name, e);
+      },
+      emitter(type) {
+        const name = type.name;
+        return (e) => {
+          void em.emit(name, e);
+        };
+      },
+      async close() {
+        em.clearListeners();
+      },
+    };
+  },
+};
+
+const eventemitter2: Peer = {
+  id: 'eventemitter2',
+  label: 'eventemitter2',
+  how: 'await emitAsync()',
+  async create({ types, handlersPerType }) {
+    const ee = new EventEmitter2({ maxListeners: 0 });
+    for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
+    return {
+      dispatcher(type) {
+        const name = type.name;
+        return (e) => ee.emitAsync(name, e);
+      },
+      emitter(type) {
+        const name = type.name;
+        return (e) => {
+          ee.emit(name, e);
+        };
+      },
+      async close() {
+        ee.removeAllListeners();
+      },
+    };
+  },
+};
+
+/** Builds `handlersPerType` handler classes per event type, decorated for the given library. */
+function handlerClasses(
+  setup: Setup,
+  decorate: (cls: new () => { handle(e: BenchEvent): Promise<void> }, type: EventClass) => void,
+): Array<new () => unknown> {
+  const out: Array<new () => unknown> = [];
+  for (const type of setup.types) {
+    for (let i = 0; i < setup.handlersPerType; i++) {
+      const cls = named(
+        class {
+          async handle(e: BenchEvent): Promise<void> {
+            hit(e.n);
+          }
+        },
+        `${type.name}Handler${i}`,
+      );
+      decorate(cls, type);
+      out.push(cls);
+    }
+  }
+  return out;
+}
+
+const nestEventEmitter: Peer = {
+  id: 'nest-event-emitter',
+  label: '@nestjs/event-emitter',
+  how: '@OnEvent providers in a Nest application context; await emitAsync()',
+  async create(setup) {
+    const providers = handlerClasses(setup, (cls, type) => {
+      decorateMethod(cls, 'handle', [OnEvent(type.name)], [type]);
+      decorateClass(cls, [Injectable()]);
+    });
+    const BenchModule = decorateClass(class BenchModule {}, [
+      Module({ imports: [EventEmitterModule.forRoot({ maxListeners: 0 })], providers }),
+    ]);
+    const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+    await app.init();
+    const ee = app.get(NestEventEmitter2);
+    return {
+      dispatcher(type) {
+        const name = type.name;
+        return (e) => ee.emitAsync(name, e);
+      },
+      emitter(type) {
+        const name = type.name;
+        return (e) => {
+          ee.emit(name, e);
+        };
+      },
+      async close() {
+        await app.close();
+      },
+    };
+  },
+};
+
+const nestCqrs: Peer = {
+  id: 'nest-cqrs',
+  label: '@nestjs/cqrs EventBus',
+  how: '@EventsHandler providers; publish() then await until the handler(s) ran',
+  async create(setup) {
+    const { handlersPerType } = setup;
+    const providers = handlerClasses(setup, (cls, type) => {
+      decorateClass(cls, [EventsHandler(type)]);
+    });
+    const BenchModule = decorateClass(class BenchModule {}, [
+      Module({ imports: [CqrsModule.forRoot()], providers }),
+    ]);
+    const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+    await app.init();
+    const bus = app.get(CqrsEventBus);
+    return {
+      dispatcher() {
+        return (e) => awaitHandlers(handlersPerType, () => bus.publish(e));
+      },
+      emitter() {
+        return (e) => {
+          bus.publish(e);
+        };
+      },
+      async close() {
+        await app.close();
+      },
+    };
+  },
+};
+
+/**
+ * ─── SLOT: koa-event-bus ─── `bus.dispatch(e)` for (a)/(b)/(d), `bus.emit(e)` for (c).
+ */
+const koaEventBus: Peer = {
+  id: 'koa-event-bus',
+  label: '**koa-event-bus**',
+  how: 'await bus.dispatch(e); emit(e) for (c)',
+  unavailable: () => (ours?.createEventBus ? undefined : oursMissing),
+  async create(setup) {
+    const handlers = handlerClasses(setup, (cls, type) => {
+      decorateMethod(cls, 'handle', [ours.OnEvent(type)], [type]);
+      decorateClass(cls, [ours.EventHandler()]);
+    });
+    const bus = ours.createEventBus({ handlers });
+    return {
+      dispatcher() {
+        return (e) => bus.dispatch(e);
+      },
+      emitter() {
+        return (e) => {
+          bus.emit(e);
+        };
+      },
+      async close() {
+        await bus.drain?.();
+        await bus.close?.();
+      },
+    };
+  },
+};
+
+export const peers: Peer[] = [
+  direct,
+  nodeEvents,
+  eventemitter3,
+  mittPeer,
+  emittery,
+  eventemitter2,
+  nestEventEmitter,
+  nestCqrs,
+  koaEventBus,
+];
+
+export function peerById(id: string): Peer {
+  const p = peers.find((x) => x.id === id);
+  if (!p) throw new Error(`unknown peer ${id}; known: ${peers.map((x) => x.id).join(', ')}`);
+  return p;
+}
