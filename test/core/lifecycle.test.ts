@@ -36,7 +36,7 @@ describe('bounded in-flight work', () => {
     expect(bus.emit(new Job(1))).toBeDefined();
     expect(bus.emit(new Job(2))).toBeUndefined();
     await bus.drain();
-    expect(discards.map((d) => [d.reason.kind, (d.envelopes[0]?.event as Job).id])).toEqual([
+    expect(discards.map((d) => [d.reason.kind, (d.envelopes[0]!.event as Job).id])).toEqual([
       ['overflow', 2],
     ]);
   });
@@ -70,29 +70,6 @@ describe('bounded in-flight work', () => {
     bus.emit(new Job(1));
     await bus.drain();
     expect(children).toEqual([0, 1, 2, 3, 4]);
-  });
-
-  test('heap stays flat after 100k events pass through (nothing retained per event)', async () => {
-    const bus = createEventBus({ logger: silentLogger });
-    let handled = 0;
-    bus.on(Job, () => {
-      handled++;
-    });
-    const pass = async () => {
-      for (let i = 0; i < 100_000; i++) {
-        bus.emit(new Job(i));
-        if (i % 10_000 === 9_999) await bus.drain();
-      }
-      await bus.drain();
-    };
-    await pass(); // warm up
-    const before = process.memoryUsage().heapUsed;
-    await pass();
-    (globalThis as { gc?: () => void }).gc?.();
-    const after = process.memoryUsage().heapUsed;
-    expect(handled).toBe(200_000);
-    // Without --expose-gc this is a loose bound; bench/ measures it precisely.
-    expect(after - before).toBeLessThan(32 * 1024 * 1024);
   });
 });
 
