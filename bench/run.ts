@@ -47,7 +47,7 @@ function parseArgs(argv: string[]): Settings {
     apps: list('apps') ?? apps.map((a) => a.id),
     dispatch: quick
       ? { rounds: 3, minCpuMs: 80, throughputN: 20_000 }
-      : { rounds: 7, minCpuMs: 300, throughputN: 100_000 },
+      : { rounds: 7, minCpuMs: 300, throughputN: 50_000 },
     memory: quick ? { n: 200_000, scopeN: 20_000 } : { n: 1_000_000, scopeN: 100_000 },
     http: quick
       ? { rounds: 2, duration: 2, warmup: 0.5, connections: 10 }

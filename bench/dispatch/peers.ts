@@ -13,7 +13,7 @@ import { EventEmitter2 } from 'eventemitter2';
 import EventEmitter3 from 'eventemitter3';
 import mitt from 'mitt';
 import { decorateClass, decorateMethod, named } from '../lib/decorate';
-import { ours, oursMissing } from '../lib/ours';
+import { ours, oursUnavailable } from '../lib/ours';
 import { type BenchEvent, type EventClass, hit, until } from '../lib/sink';
 
 /**
@@ -299,16 +299,17 @@ const nestCqrs: Peer = {
 };
 
 /**
- * ─── SLOT: koa-event-bus ─── `bus.dispatch(e)` for (a)/(b)/(d), `bus.emit(e)` for (c).
+ * koa-event-bus, default options: `await bus.dispatch(e)` for (a)/(b)/(d), `bus.emit(e)` outside
+ * any scope for (c). Handlers are `@EventHandler()` classes with an `@OnEvent(Type)` method.
  */
 const koaEventBus: Peer = {
   id: 'koa-event-bus',
   label: '**koa-event-bus**',
-  how: 'await bus.dispatch(e); emit(e) for (c)',
-  unavailable: () => (ours?.createEventBus ? undefined : oursMissing),
+  how: 'await bus.dispatch(e); bus.emit(e) outside any scope for (c)',
+  unavailable: () => oursUnavailable('createEventBus', 'EventHandler', 'OnEvent'),
   async create(setup) {
     const handlers = handlerClasses(setup, (cls, type) => {
-      decorateMethod(cls, 'handle', [ours.OnEvent(type)], [type]);
+      decorateMethod(cls, 'handle', [ours.OnEvent(type) as MethodDecorator], [type]);
       decorateClass(cls, [ours.EventHandler()]);
     });
     const bus = ours.createEventBus({ handlers });
@@ -322,8 +323,8 @@ const koaEventBus: Peer = {
         };
       },
       async close() {
-        await bus.drain?.();
-        await bus.close?.();
+        await bus.drain();
+        await bus.close();
       },
     };
   },

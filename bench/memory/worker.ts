@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { peerById } from '../dispatch/peers';
 import { childMain } from '../lib/child';
-import { ours, oursMissing } from '../lib/ours';
+import { ours, oursUnavailable } from '../lib/ours';
 import { checksum, Ping, settle, until } from '../lib/sink';
 
 /**
@@ -52,7 +52,7 @@ async function heapAfterGc(): Promise<number> {
 }
 
 /**
- * ─── SLOT: koa-event-bus ─── memory per buffered event in a request scope.
+ * koa-event-bus: memory per buffered event in a request scope.
  * Retains N event objects first (so they are not counted), then opens `bus.scope(fn)` and emits
  * them all inside it; while the scope is still open (nothing dispatched yet) the heap is read.
  */
@@ -65,8 +65,8 @@ async function scopeBytesPerEvent(n: number): Promise<number> {
     for (const e of events) bus.emit(e);
     inside = await heapAfterGc();
   });
-  await bus.drain?.();
-  await bus.close?.();
+  await bus.drain();
+  await bus.close();
   return (inside - before) / n;
 }
 
@@ -78,7 +78,8 @@ async function run(cfg: MemoryConfig): Promise<MemoryResult> {
 
   if (cfg.mode === 'scope') {
     if (peer.id !== 'koa-event-bus') throw new Error('scope mode is for koa-event-bus only');
-    if (!ours?.createEventBus) return { ...base, unavailable: oursMissing };
+    const missing = oursUnavailable('createEventBus');
+    if (missing) return { ...base, unavailable: missing };
     const t0 = performance.now();
     const bytesPerEvent = await scopeBytesPerEvent(cfg.n);
     return {

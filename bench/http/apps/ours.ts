@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ours, oursMissing } from '../../lib/ours';
+import { ours, oursUnavailable } from '../../lib/ours';
 import { type AppFactory, DataReceived, HANDLER_MS, RESPONSE, ROUTE, sleep } from './common';
 
 /**
@@ -11,10 +11,12 @@ import { type AppFactory, DataReceived, HANDLER_MS, RESPONSE, ROUTE, sleep } fro
  * Classes are declared inside build() so that nothing touches `ours` before it is wired.
  */
 export const unavailable = (): string | undefined =>
-  ours?.createApp ? undefined : oursMissing.replace('createEventBus', 'createApp');
+  oursUnavailable('createApp', 'Controller', 'Post', 'Body', 'HttpCode');
 
 function build(mode: 'emit' | 'inline') {
-  const { Body, Controller, EventBus, EventHandler, HttpCode, OnEvent, Post, createApp } = ours;
+  // biome-ignore lint/suspicious/noExplicitAny: not exported yet, typed once it is
+  const api = ours as unknown as Record<string, any>;
+  const { Body, Controller, EventBus, EventHandler, HttpCode, OnEvent, Post, createApp } = api;
 
   @EventHandler()
   class DataReceivedHandler {
