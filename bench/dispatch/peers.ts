@@ -1,20 +1,10 @@
 import 'reflect-metadata';
-import { EventEmitter } from 'node:events';
-import { Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { EventBus as CqrsEventBus, CqrsModule, EventsHandler } from '@nestjs/cqrs';
-import {
-  EventEmitterModule,
-  EventEmitter2 as NestEventEmitter2,
-  OnEvent,
-} from '@nestjs/event-emitter';
-import Emittery from 'emittery';
-import { EventEmitter2 } from 'eventemitter2';
-import EventEmitter3 from 'eventemitter3';
-import mitt from 'mitt';
 import { decorateClass, decorateMethod, named } from '../lib/decorate';
-import { ours, oursUnavailable } from '../lib/ours';
+import { loadOurs, oursUnavailable } from '../lib/ours';
 import { type BenchEvent, type EventClass, hit, until } from '../lib/sink';
+
+// Each peer loads its library inside create(), so that a child process benchmarking one library
+// has loaded no other (clean heap baselines and CPU profiles).
 
 /**
  * One bus set up for one scenario: `types` event classes, each with `handlersPerType` handlers.
@@ -92,6 +82,7 @@ const nodeEvents: Peer = {
   label: 'node:events',
   how: 'emit() then await until the async listener(s) ran',
   async create({ types, handlersPerType }) {
+    const { EventEmitter } = await import('node:events');
     const ee = new EventEmitter();
     ee.setMaxListeners(0);
     for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
@@ -118,6 +109,7 @@ const eventemitter3: Peer = {
   label: 'eventemitter3',
   how: 'emit() then await until the async listener(s) ran',
   async create({ types, handlersPerType }) {
+    const { default: EventEmitter3 } = await import('eventemitter3');
     const ee = new EventEmitter3();
     for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
     return {
@@ -143,6 +135,7 @@ const mittPeer: Peer = {
   label: 'mitt',
   how: 'emit() then await until the async listener(s) ran',
   async create({ types, handlersPerType }) {
+    const { default: mitt } = await import('mitt');
     const bus = mitt<Record<string, BenchEvent>>();
     for (const t of types) for (const l of listeners(handlersPerType)) bus.on(t.name, l);
     return {
@@ -166,6 +159,7 @@ const emittery: Peer = {
   label: 'emittery',
   how: 'await emit() (resolves when all listeners have settled)',
   async create({ types, handlersPerType }) {
+    const { default: Emittery } = await import('emittery');
     const em = new Emittery<Record<string, BenchEvent>>();
     for (const t of types) for (const l of listeners(handlersPerType)) em.on(t.name, l);
     return {
@@ -191,6 +185,7 @@ const eventemitter2: Peer = {
   label: 'eventemitter2',
   how: 'await emitAsync()',
   async create({ types, handlersPerType }) {
+    const { EventEmitter2 } = await import('eventemitter2');
     const ee = new EventEmitter2({ maxListeners: 0 });
     for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
     return {
@@ -239,6 +234,9 @@ const nestEventEmitter: Peer = {
   label: '@nestjs/event-emitter',
   how: '@OnEvent providers in a Nest application context; await emitAsync()',
   async create(setup) {
+    const { Injectable, Module } = await import('@nestjs/common');
+    const { NestFactory } = await import('@nestjs/core');
+    const { EventEmitter2, EventEmitterModule, OnEvent } = await import('@nestjs/event-emitter');
     const providers = handlerClasses(setup, (cls, type) => {
       decorateMethod(cls, 'handle', [OnEvent(type.name)], [type]);
       decorateClass(cls, [Injectable()]);
@@ -248,7 +246,7 @@ const nestEventEmitter: Peer = {
     ]);
     const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
     await app.init();
-    const ee = app.get(NestEventEmitter2);
+    const ee = app.get(EventEmitter2);
     return {
       dispatcher(type) {
         const name = type.name;
@@ -273,6 +271,9 @@ const nestCqrs: Peer = {
   how: '@EventsHandler providers; publish() then await until the handler(s) ran',
   async create(setup) {
     const { handlersPerType } = setup;
+    const { Module } = await import('@nestjs/common');
+    const { NestFactory } = await import('@nestjs/core');
+    const { CqrsModule, EventBus, EventsHandler } = await import('@nestjs/cqrs');
     const providers = handlerClasses(setup, (cls, type) => {
       decorateClass(cls, [EventsHandler(type)]);
     });
@@ -281,7 +282,7 @@ const nestCqrs: Peer = {
     ]);
     const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
     await app.init();
-    const bus = app.get(CqrsEventBus);
+    const bus = app.get(EventBus);
     return {
       dispatcher() {
         return (e) => awaitHandlers(handlersPerType, () => bus.publish(e));
@@ -308,6 +309,7 @@ const koaEventBus: Peer = {
   how: 'await bus.dispatch(e); bus.emit(e) outside any scope for (c)',
   unavailable: () => oursUnavailable('createEventBus', 'EventHandler', 'OnEvent'),
   async create(setup) {
+    const ours = await loadOurs();
     const handlers = handlerClasses(setup, (cls, type) => {
       decorateMethod(cls, 'handle', [ours.OnEvent(type) as MethodDecorator], [type]);
       decorateClass(cls, [ours.EventHandler()]);

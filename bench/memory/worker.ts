@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { peerById } from '../dispatch/peers';
 import { childMain } from '../lib/child';
-import { ours, oursUnavailable } from '../lib/ours';
+import { loadOurs, oursUnavailable } from '../lib/ours';
 import { checksum, Ping, settle, until } from '../lib/sink';
 
 /**
@@ -57,7 +57,7 @@ async function heapAfterGc(): Promise<number> {
  * them all inside it; while the scope is still open (nothing dispatched yet) the heap is read.
  */
 async function scopeBytesPerEvent(n: number): Promise<number> {
-  const bus = ours.createEventBus({ handlers: [] });
+  const bus = loadOurs().createEventBus({ handlers: [] });
   const events = Array.from({ length: n }, (_, i) => new Ping(i));
   const before = await heapAfterGc();
   let inside = 0;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ours, oursUnavailable } from '../../lib/ours';
+import { loadOurs, oursUnavailable } from '../../lib/ours';
 import { type AppFactory, DataReceived, HANDLER_MS, RESPONSE, ROUTE, sleep } from './common';
 
 /**
@@ -8,14 +8,14 @@ import { type AppFactory, DataReceived, HANDLER_MS, RESPONSE, ROUTE, sleep } fro
  *   'emit':   the controller emits DataReceived and answers; the 20 ms handler runs after the
  *             response (the point of the framework: the client must not wait for it);
  *   'inline': the controller awaits bus.dispatch() before answering (what users avoid).
- * Classes are declared inside build() so that nothing touches `ours` before it is wired.
+ * Classes are declared inside build() so that nothing touches our API before it is wired.
  */
 export const unavailable = (): string | undefined =>
   oursUnavailable('createApp', 'Controller', 'Post', 'Body', 'HttpCode');
 
 function build(mode: 'emit' | 'inline') {
   // biome-ignore lint/suspicious/noExplicitAny: not exported yet, typed once it is
-  const api = ours as unknown as Record<string, any>;
+  const api = loadOurs() as unknown as Record<string, any>;
   const { Body, Controller, EventBus, EventHandler, HttpCode, OnEvent, Post, createApp } = api;
 
   @EventHandler()
