@@ -26,6 +26,7 @@ export const ErrorCode = {
   WaitForTimeout: 'KEB_WAIT_FOR_TIMEOUT',
   DrainTimeout: 'KEB_DRAIN_TIMEOUT',
   Http: 'KEB_HTTP_ERROR',
+  Internal: 'KEB_INTERNAL_ERROR',
   ValidationFailed: 'KEB_VALIDATION_FAILED',
   MalformedBody: 'KEB_MALFORMED_BODY',
   PayloadTooLarge: 'KEB_PAYLOAD_TOO_LARGE',

@@ -1,6 +1,7 @@
 // Public surface of koa-event-bus. Explicit names only; no logic here.
 import 'reflect-metadata';
 
+export { type App, type AppCloseReport, type AppOptions, createApp } from './app';
 export type { EventBusOptions } from './bus/bus-options';
 export type { CloseReport, EventDescription } from './bus/close-report';
 export { createEventBus } from './bus/create-event-bus';
@@ -58,6 +59,21 @@ export type { EventContext } from './handlers/event-context';
 export { EventHandler, type EventHandlerOptions } from './handlers/event-handler.decorator';
 export type { OnEventOptions, RetryPolicy } from './handlers/handler-options';
 export { type EventHandlerMethod, OnEvent } from './handlers/on-event.decorator';
+export { type BodyParserOptions, type BodyType, bodyParser } from './http/body-parser';
+export { Controller } from './http/controller.decorator';
+export { type HttpErrorsOptions, httpErrors } from './http/error-middleware';
+export { type ErrorResponse, type ErrorResponseBody, toErrorResponse } from './http/error-response';
+export {
+  defaultCommitWhen,
+  type EventScopeOptions,
+  eventScope,
+  type RequestOutcome,
+} from './http/event-scope.middleware';
+export { HttpCode } from './http/http-code.decorator';
+export { type MountControllersOptions, mountControllers } from './http/mount-controllers';
+export { Body, Ctx, Header, Param, Query } from './http/param.decorators';
+export { Delete, Get, Patch, Post, Put } from './http/route.decorators';
+export { validateDto } from './http/validate-dto';
 export { InMemoryTransport } from './transport/in-memory-transport';
 export type { Deliver, Transport } from './transport/transport';
 export type { Class } from './types';

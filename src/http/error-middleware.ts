@@ -1,49 +1,20 @@
 import type { Context, Middleware } from 'koa';
+import { consoleLogger, type Logger } from '../dispatch/logger';
 import { ErrorCode } from '../errors';
 import { statusText, toErrorResponse } from './error-response';
-
-/**
- * What `httpErrors` logs a server error with.
- *
- * @example
- * ```ts
- * const logger: HttpErrorLogger = {
- *   error: (message, { requestId, err }) => pino.error({ requestId, err }, message),
- * };
- * ```
- */
-export interface HttpErrorLogContext {
-  requestId: string | undefined;
-  method: string;
-  path: string;
-  status: number;
-  err: unknown;
-}
-
-/**
- * Where `httpErrors` logs server errors (5xx). `console` fits.
- *
- * @example
- * ```ts
- * app.use(httpErrors({ logger: console }));
- * ```
- */
-export interface HttpErrorLogger {
-  error(message: string, context: HttpErrorLogContext): void;
-}
 
 /**
  * Options of `httpErrors`.
  *
  * @example
  * ```ts
- * const options: HttpErrorsOptions = { logger: { error: (msg, ctx) => myLog.error(msg, ctx) } };
+ * const options: HttpErrorsOptions = { logger: pino() };
  * app.use(httpErrors(options));
  * ```
  */
 export interface HttpErrorsOptions {
-  /** Receives every 5xx error with its request id. Default: `console`. */
-  logger?: HttpErrorLogger;
+  /** Receives every 5xx error with its request id (pino-compatible). Default: the console logger. */
+  logger?: Logger;
 }
 
 /**
@@ -69,7 +40,7 @@ export interface HttpErrorsOptions {
  * ```
  */
 export function httpErrors(options: HttpErrorsOptions = {}): Middleware {
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? consoleLogger;
   return async (ctx, next) => {
     try {
       await next();
@@ -80,14 +51,8 @@ export function httpErrors(options: HttpErrorsOptions = {}): Middleware {
       if (response.status >= 500) {
         const where = `${ctx.method} ${ctx.path}`;
         logger.error(
+          { err, requestId, method: ctx.method, path: ctx.path, status: response.status },
           `${where} failed with ${response.status} (request id: ${requestId ?? 'none'})`,
-          {
-            requestId,
-            method: ctx.method,
-            path: ctx.path,
-            status: response.status,
-            err,
-          },
         );
       }
       if (ctx.headerSent || !ctx.writable) throw err;

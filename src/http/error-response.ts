@@ -13,7 +13,7 @@ import { ErrorCode, isKoaEventBusError } from '../errors';
  */
 export interface ErrorResponseBody {
   error: {
-    /** Stable code: a `KEB_*` code for koa-event-bus errors, `KEB_HTTP_ERROR` otherwise. */
+    /** Stable code: the `KEB_*` code of an exposed koa-event-bus error; `KEB_INTERNAL_ERROR` for any unexposed 5xx; `KEB_HTTP_ERROR` otherwise. */
     code: string;
     /** The error's message when it may be exposed, else the status text (`Internal Server Error`). */
     message: string;
@@ -65,12 +65,28 @@ interface ErrorLike {
  * ```
  */
 export function toErrorResponse(err: unknown, requestId?: string): ErrorResponse {
+  if (
+    isKoaEventBusError(err, ErrorCode.BusOverflow) ||
+    isKoaEventBusError(err, ErrorCode.BusClosed)
+  ) {
+    // Load shedding / shutting down: the client may retry; nothing was emitted.
+    const body: ErrorResponseBody = {
+      error: { code: err.code, message: 'The server is busy; retry shortly.' },
+    };
+    if (requestId !== undefined) body.error.requestId = requestId;
+    return { status: 503, body, headers: { 'Retry-After': '1' } };
+  }
   const e: ErrorLike = typeof err === 'object' && err !== null ? err : {};
   const status = httpStatusOf(e.status ?? e.statusCode) ?? 500;
   const expose = e.expose === true && status < 500;
   const body: ErrorResponseBody = {
     error: {
-      code: expose && isKoaEventBusError(err) ? err.code : ErrorCode.Http,
+      code:
+        expose && isKoaEventBusError(err)
+          ? err.code
+          : status >= 500
+            ? ErrorCode.Internal
+            : ErrorCode.Http,
       message: expose && typeof e.message === 'string' ? e.message : statusText(status),
     },
   };

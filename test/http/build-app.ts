@@ -3,24 +3,33 @@ import Koa from 'koa';
 import request from 'supertest';
 import { ConstructorResolver } from '../../src/container/constructor-resolver';
 import type { Resolver } from '../../src/container/provider';
+import type { Logger } from '../../src/dispatch/logger';
 import type { BodyParserOptions } from '../../src/http/body-parser';
-import type { HttpErrorLogContext, HttpErrorLogger } from '../../src/http/error-middleware';
 import { httpErrors } from '../../src/http/error-middleware';
 import { mountControllers } from '../../src/http/mount-controllers';
 import type { Class } from '../../src/types';
 
 /** A logger that records instead of printing. */
-export function recordingLogger(): HttpErrorLogger & {
-  entries: { message: string; context: HttpErrorLogContext }[];
+export function recordingLogger(): Logger & {
+  entries: { message: string; context: Record<string, unknown> }[];
 } {
-  const entries: { message: string; context: HttpErrorLogContext }[] = [];
-  return { entries, error: (message, context) => entries.push({ message, context }) };
+  const entries: { message: string; context: Record<string, unknown> }[] = [];
+  const ignore = () => {};
+  return {
+    entries,
+    error: (context, message) => {
+      entries.push({ message: message ?? '', context: context as Record<string, unknown> });
+    },
+    warn: ignore,
+    info: ignore,
+    debug: ignore,
+  };
 }
 
 export interface TestAppOptions {
   resolver?: Resolver;
   bodyParser?: BodyParserOptions;
-  logger?: HttpErrorLogger;
+  logger?: Logger;
   /** Middleware put outside httpErrors, the way eventScope wraps the chain. */
   outer?: Koa.Middleware;
 }

@@ -94,7 +94,7 @@ describe('httpErrors', () => {
     const res = await http.get('/fail/unavailable').set('x-request-id', 'r-503');
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
-      error: { code: 'KEB_HTTP_ERROR', message: 'Service Unavailable', requestId: 'r-503' },
+      error: { code: 'KEB_INTERNAL_ERROR', message: 'Service Unavailable', requestId: 'r-503' },
     });
     expect(logger.entries).toHaveLength(1);
     expect(logger.entries[0]?.context.requestId).toBe('r-503');
@@ -108,14 +108,15 @@ describe('httpErrors', () => {
   ])('maps ctx.throw(%i) to that status (message exposed below 500)', async (status, message) => {
     const res = await http.get(`/fail/throw/${status}`);
     expect(res.status).toBe(status);
-    expect(res.body).toEqual({ error: { code: 'KEB_HTTP_ERROR', message } });
+    const code = status >= 500 ? 'KEB_INTERNAL_ERROR' : 'KEB_HTTP_ERROR';
+    expect(res.body).toEqual({ error: { code, message } });
   });
 
   it('answers an unknown error with a generic 500, no stack, and logs it with the request id', async () => {
     const res = await http.get('/fail/unknown').set('x-request-id', 'req-42');
     expect(res.status).toBe(500);
     expect(res.body).toEqual({
-      error: { code: 'KEB_HTTP_ERROR', message: 'Internal Server Error', requestId: 'req-42' },
+      error: { code: 'KEB_INTERNAL_ERROR', message: 'Internal Server Error', requestId: 'req-42' },
     });
     expect(res.text).not.toMatch(/hunter2|Boom|at /);
     expect(logger.entries).toHaveLength(1);
@@ -142,7 +143,7 @@ describe('httpErrors', () => {
     const res = await http.get('/fail/string');
     expect(res.status).toBe(500);
     expect(res.body).toEqual({
-      error: { code: 'KEB_HTTP_ERROR', message: 'Internal Server Error' },
+      error: { code: 'KEB_INTERNAL_ERROR', message: 'Internal Server Error' },
     });
     expect(logger.entries[0]?.context.err).toBe('a thrown string');
     expect(logger.entries[0]?.message).toBe('GET /fail/string failed with 500 (request id: none)');

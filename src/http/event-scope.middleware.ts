@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
+import onFinished from 'on-finished';
+import type { EventBus } from '../bus/event-bus';
+import type { DiscardReason } from '../dispatch/hooks';
+
+/** What `commitWhen` is told about a finished request. */
+export interface RequestOutcome {
+  /** Final response status. */
+  status: number;
+  /** The error that escaped the middleware chain, or was caught by `httpErrors` (`ctx.state.error`). */
+  error: unknown;
+  /** True when an error escaped the chain (not handled by any middleware). */
+  escaped: boolean;
+  /** True when the connection closed before the response was fully written (client abort). */
+  aborted: boolean;
+}
+
+/**
+ * Options of `eventScope`.
+ *
+ * @example
+ * ```ts
+ * app.use(eventScope(bus, {
+ *   // also commit on 404s, e.g. for a "page not found" analytics event
+ *   commitWhen: (ctx, outcome) => !outcome.escaped && (outcome.status < 400 || outcome.status === 404),
+ * }));
+ * ```
+ */
+export interface EventScopeOptions {
+  /**
+   * Decides commit (true) or discard (false) once the response has finished.
+   * Default: no error escaped and status < 400. A client abort after a
+   * successful handler commits: the server-side action happened.
+   */
+  commitWhen?: (ctx: Context, outcome: RequestOutcome) => boolean;
+  /** Header read for (and echoed with) the correlation id. Default `x-request-id`. */
+  requestIdHeader?: string;
+  /** Generates a request id when the header is absent or unusable. Default `crypto.randomUUID`. */
+  generateRequestId?: () => string;
+}
+
+// Ids from clients are echoed in headers and logs: keep them short and inert.
+const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** The default commit policy: success = no escaped error and status < 400 (a client abort still commits). */
+export function defaultCommitWhen(_ctx: Context, outcome: RequestOutcome): boolean {
+  return !outcome.escaped && outcome.status < 400;
+}
+
+/**
+ * Koa middleware that gives each request an event scope: `bus.emit()`
+ * anywhere downstream (controllers, services, without passing `ctx`) buffers
+ * into it, and nothing runs until the Node response has finished (on-finished:
+ * `finish`, or `close` for an aborted connection). Then the scope commits (the
+ * request succeeded: no error escaped, status < 400) or is discarded and
+ * reported to `onDiscard` with the reason.
+ *
+ * It also sets the correlation id: the request's `x-request-id` (when it is a
+ * safe token) or a new UUID, on `ctx.state.requestId`, on every envelope of
+ * the request, and echoed on the response.
+ *
+ * Put it first, outside `httpErrors()` and the router.
+ *
+ * @example
+ * ```ts
+ * const app = new Koa();
+ * app.use(eventScope(bus));
+ * app.use(httpErrors());
+ * app.use(router.routes()).use(router.allowedMethods());
+ * ```
+ */
+export function eventScope(bus: EventBus, options: EventScopeOptions = {}): Middleware {
+  const header = options.requestIdHeader ?? 'x-request-id';
+  const generate = options.generateRequestId ?? randomUUID;
+  const commitWhen = options.commitWhen ?? defaultCommitWhen;
+
+  return async (ctx, next) => {
+    const incoming = ctx.get(header);
+    const requestId = SAFE_ID.test(incoming) ? incoming : generate();
+    ctx.state.requestId = requestId;
+    ctx.set(header, requestId);
+
+    const scope = bus.openScope({ correlationId: requestId });
+    let chainDone = false;
+    let finished = false;
+    let escaped = false;
+    let escapedError: unknown;
+
+    const settle = () => {
+      if (!chainDone || !finished || scope.state !== 'open') return;
+      const error = escaped ? escapedError : ctx.state.error;
+      const outcome: RequestOutcome = {
+        status: escaped ? statusOfEscaped(escapedError) : ctx.status,
+        error,
+        escaped,
+        aborted: !ctx.res.writableFinished,
+      };
+      let commit: boolean;
+      try {
+        commit = commitWhen(ctx, outcome);
+      } catch (err) {
+        bus.logger.error({ err, requestId }, 'commitWhen threw; discarding the request events');
+        commit = false;
+      }
+      if (commit) scope.commit();
+      else scope.discard(discardReason(outcome));
+    };
+
+    // Attached before the chain runs, so an early abort is never missed.
+    onFinished(ctx.res, () => {
+      finished = true;
+      settle();
+    });
+    try {
+      await scope.run(next);
+    } catch (err) {
+      escaped = true;
+      escapedError = err;
+      throw err;
+    } finally {
+      chainDone = true;
+      settle();
+    }
+  };
+}
+
+function statusOfEscaped(err: unknown): number {
+  const status =
+    (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}
+
+function discardReason(outcome: RequestOutcome): DiscardReason {
+  if (outcome.error !== undefined)
+    return { kind: 'http-error', status: outcome.status, error: outcome.error };
+  return { kind: 'http-status', status: outcome.status };
+}
