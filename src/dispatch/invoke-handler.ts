@@ -69,8 +69,13 @@ export async function invokeHandler(
       reportFailure(deps, sub, seen, attempt, error, willRetry, delay);
       if (!willRetry) return fail(deps, sub, envelope, attempt, error, started);
       // false: close() gave up waiting and cancelled the timer; the last error stands.
-      if (!(await deps.sleep(delay ?? 0)))
+      if (!(await deps.sleep(delay ?? 0))) {
+        deps.logger.error(
+          { err: error, handlerId: sub.id, eventId: envelope.id, attempt },
+          `handler ${sub.id}: retry cancelled by close(), dead-lettered`,
+        );
         return fail(deps, sub, envelope, attempt, error, started);
+      }
     } finally {
       ctx.release();
     }
@@ -139,7 +144,8 @@ function reportFailure(
   willRetry: boolean,
   retryInMs: number | undefined,
 ): void {
-  deps.logger.error(
+  (willRetry ? deps.logger.warn : deps.logger.error).call(
+    deps.logger,
     {
       err: error,
       handlerId: sub.id,
