@@ -1,0 +1,67 @@
+import type { EventEnvelope } from '../bus/event-envelope';
+import type { DispatchReport, HandlerOutcome } from '../dispatch/dispatch-report';
+import type { HandlerErrorInfo } from '../dispatch/hooks';
+import { type EventList, eventList } from './event-list';
+import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
+
+/**
+ * What one `harness.run(event)` did: the handler's outcome, its follow-up
+ * events, every failed attempt and the (fake) time retries took. Works with
+ * the matchers: `expect(run).toHaveEmitted(WelcomeEmailSent)` asserts on its
+ * follow-ups.
+ *
+ * @typeParam R - what the method resolves to (typed when the run names `method`).
+ */
+export class HandlerRun<R = unknown> implements Recorded {
+  /** `skipped`: the subscription's `when` predicate returned false. */
+  readonly status: HandlerOutcome['status'];
+  /** What the method returned (resolved), when it succeeded. */
+  readonly result: R | undefined;
+  /** The final error, when it failed. */
+  readonly error: Error | undefined;
+  /** Attempts made (1 when retries were bypassed). */
+  readonly attempts: number;
+  /** Events the successful attempt emitted (`ctx.emit`, injected bus) or returned: `run.followUps.of(WelcomeEmailSent)`. */
+  readonly followUps: EventList;
+  /** The follow-ups' envelopes (causationId = `envelope.id`). */
+  readonly followUpEnvelopes: readonly EventEnvelope[];
+  /** The error of every failed attempt, in order. */
+  readonly errors: readonly Error[];
+  /** Back-off before each retry, in ms (what the retry policy computed). */
+  readonly retryDelays: readonly number[];
+  /** Fake time the run took (back-offs and timeouts), in ms. */
+  readonly elapsedMs: number;
+  private readonly outcome: RecordedOutcome;
+
+  constructor(
+    /** Id of the handler that ran (`ClassName.method` by default). */
+    readonly handlerId: string,
+    /** Envelope of the event as dispatched. */
+    readonly envelope: EventEnvelope,
+    outcome: HandlerOutcome,
+    failures: readonly HandlerErrorInfo[],
+    elapsedMs: number,
+    /** The whole dispatch report; `undefined` when retries were bypassed and the first attempt failed. */
+    readonly report: DispatchReport | undefined,
+  ) {
+    this.status = outcome.status;
+    this.result = outcome.result as R | undefined;
+    this.error = outcome.error;
+    this.attempts = outcome.attempts;
+    this.followUpEnvelopes = outcome.followUps;
+    this.followUps = eventList(outcome.followUps.map((e) => e.event as object));
+    this.errors = failures.map((f) => f.error);
+    this.retryDelays = failures.flatMap((f) => (f.retryInMs === undefined ? [] : [f.retryInMs]));
+    this.elapsedMs = elapsedMs;
+    this.outcome = { ...outcome, envelope };
+  }
+
+  [RECORDED](): RecordedView {
+    return {
+      envelopes: this.followUpEnvelopes,
+      outcomes: [this.outcome],
+      discardReason: () => undefined,
+      isFaked: () => false,
+    };
+  }
+}

@@ -1,0 +1,20 @@
+// Public surface of koa-event-bus/testing. Explicit names only; no logic here.
+import 'reflect-metadata';
+
+export type { EventList } from './event-list';
+export { EventQueries, type OutcomeTarget } from './event-queries';
+export { EventRecording } from './event-recording';
+export {
+  HandlerHarness,
+  type HandlerHarnessOptions,
+  type HandlerRunOptions,
+  handlerHarness,
+  type MethodName,
+} from './handler-harness';
+export { HandlerRun } from './handler-run';
+export { type EventBusMatchers, registerMatchers } from './jest';
+export { ManualClock, type RunTimersOptions } from './manual-clock';
+export { eventBusMatchers } from './matchers';
+export { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
+export { createTestBus, TestBus, type TestBusOptions } from './test-bus';
+export { TestingKitError } from './testing-kit-error';

@@ -1,0 +1,42 @@
+import type { EventEnvelope } from '../bus/event-envelope';
+import type { HandlerOutcome } from '../dispatch/dispatch-report';
+import type { DiscardReason } from '../dispatch/hooks';
+
+/**
+ * Key of the view the matchers read. `Symbol.for` so that two copies of the
+ * package (a hoisting accident) still understand each other.
+ */
+export const RECORDED: unique symbol = Symbol.for('koa-event-bus.testing.recorded');
+
+/** One handler outcome, with the envelope it was for. */
+export interface RecordedOutcome extends HandlerOutcome {
+  readonly envelope: EventEnvelope;
+}
+
+/** What a recording looks like to the matchers. */
+export interface RecordedView {
+  /** Accepted envelopes, in emission order. */
+  readonly envelopes: readonly EventEnvelope[];
+  /** Handler outcomes, in the order their events finished dispatching. */
+  readonly outcomes: readonly RecordedOutcome[];
+  /** Why an envelope was dropped, when it was. */
+  discardReason(envelope: EventEnvelope): DiscardReason | undefined;
+  /** True when `fake()` kept the envelope from its handlers. */
+  isFaked(envelope: EventEnvelope): boolean;
+}
+
+/**
+ * Anything the matchers accept: a `TestBus`, a `HandlerRun`, a `TestResponse`.
+ * Implement it to make your own wrapper work with `toHaveEmitted` & co.
+ */
+export interface Recorded {
+  [RECORDED](): RecordedView;
+}
+
+export function isRecorded(value: unknown): value is Recorded {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<Recorded>)[RECORDED] === 'function'
+  );
+}
