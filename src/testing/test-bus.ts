@@ -23,9 +23,9 @@ export interface TestBusOptions extends EventBusOptions {
  * `EventBus` goes (providers, controllers, `eventScope(bus)`). Its logger is
  * silent by default: failures are in `failed()`, not on the console.
  *
- * With a {@link ManualClock}, `drain()` (without a timeout) moves fake time
- * forward until the bus is idle, so retries with back-off finish in
- * milliseconds.
+ * With a {@link ManualClock}, `dispatch()` and `drain()` (without a timeout)
+ * move fake time forward until their work is done, so retries with back-off
+ * finish in milliseconds.
  *
  * @example
  * ```ts
@@ -128,6 +128,16 @@ export class TestBus extends EventBus implements Recorded {
   override drain(timeoutMs?: number): Promise<void> {
     if (timeoutMs !== undefined || !this.manualClock) return super.drain(timeoutMs);
     return this.manualClock.runUntil(super.drain());
+  }
+
+  /**
+   * Runs every handler of the event now and resolves with the report. With a
+   * `ManualClock`, fake time moves forward through retry back-offs and
+   * timeouts as needed.
+   */
+  override dispatch<E extends object>(event: E): Promise<DispatchReport> {
+    const dispatching = super.dispatch(event);
+    return this.manualClock ? this.manualClock.runUntil(dispatching) : dispatching;
   }
 
   /** Closes the bus (letting work finish for `disposeTimeoutMs`): `await using bus = createTestBus()`. */
