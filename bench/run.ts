@@ -48,7 +48,7 @@ function parseArgs(argv: string[]): Settings {
     dispatch: quick
       ? { rounds: 3, minCpuMs: 80, throughputN: 20_000 }
       : { rounds: 7, minCpuMs: 300, throughputN: 50_000 },
-    memory: quick ? { n: 200_000, scopeN: 20_000 } : { n: 1_000_000, scopeN: 100_000 },
+    memory: quick ? { n: 100_000, scopeN: 20_000 } : { n: 1_000_000, scopeN: 100_000 },
     http: quick
       ? { rounds: 2, duration: 2, warmup: 0.5, connections: 10 }
       : { rounds: 3, duration: 10, warmup: 2, connections: 10 },
@@ -266,6 +266,12 @@ function httpTable(results: HttpResult[]): string {
     }
     const rps = r.rounds.map((x) => x.rps);
     const bad = r.rounds.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0);
+    const last = r.rounds[r.rounds.length - 1]!.server;
+    const backlog = (last.queued ?? 0) + (last.buffered ?? 0);
+    const handled =
+      !last.handled && !backlog
+        ? ''
+        : `${(last.handled ?? 0).toLocaleString('en-US')} events handled by the end (warm-up included)${backlog ? `, ${backlog.toLocaleString('en-US')} still queued` : ''} (last round)`;
     return [
       r.label,
       r.does,
@@ -275,7 +281,7 @@ function httpTable(results: HttpResult[]): string {
       fmtMs(hmed(r, 'p99')),
       fmtRatio(hmed(r, 'p99') / hmed(base, 'p99')),
       String(bad),
-      '',
+      handled,
     ];
   });
   return table(
@@ -319,7 +325,11 @@ function targetsTable(
       const x = oursOk ? speedup(k, peer) : Number.NaN;
       rows.push([
         `(${k}) at least ${need}× faster than ${label}`,
-        Number.isFinite(x) ? `${fmtRatio(x)} faster` : 'n/a',
+        !Number.isFinite(x)
+          ? 'n/a'
+          : x >= 1
+            ? `${fmtRatio(x)} faster`
+            : `${fmtRatio(1 / x)} slower`,
         verdict(Number.isFinite(x) ? x >= need : undefined),
       ]);
     }
@@ -382,6 +392,15 @@ function machine(): string[] {
     })
       .toString()
       .trim();
+  } catch {}
+  try {
+    const dirty = execSync('git status --porcelain -- src', {
+      cwd: __dirname,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    if (dirty) commit += ' (src/ has uncommitted changes, measured as they were)';
   } catch {}
   return [
     `- node ${process.version}, ${os.platform()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,

@@ -12,6 +12,8 @@ export interface LoadOptions {
 }
 
 export interface LoadSample {
+  /** What the server counted when the load stopped (handlers run, backlog), if it reports any. */
+  server: Record<string, number>;
   rps: number;
   p50: number;
   p99: number;
@@ -26,6 +28,7 @@ const BODY = JSON.stringify({ id: 42, name: 'bench', tags: ['a', 'b'], nested: {
 interface StartedServer {
   port: number;
   child: ChildProcess;
+  stats: Record<string, number>;
 }
 
 function startServer(app: string): Promise<StartedServer> {
@@ -39,8 +42,13 @@ function startServer(app: string): Promise<StartedServer> {
     }, 30_000);
     child.on('message', (m: Message) => {
       clearTimeout(timer);
-      if (m.type === 'ready') resolve({ port: m.port, child });
-      else if (m.type === 'error') reject(new Error(`${app}: ${m.error}`));
+      if (m.type === 'ready') {
+        const started: StartedServer = { port: m.port, child, stats: {} };
+        child.on('message', (x: Message) => {
+          if (x.type === 'stats') started.stats = x.stats;
+        });
+        resolve(started);
+      } else if (m.type === 'error') reject(new Error(`${app}: ${m.error}`));
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -101,15 +109,15 @@ function percentile(sorted: number[], p: number): number {
 /** One round for one app: fresh server process, warm-up, measured run, stop. */
 export async function loadRound(app: string, opts: LoadOptions): Promise<LoadSample> {
   const server = await startServer(app);
+  let sample: Omit<LoadSample, 'server'>;
   try {
     if (opts.warmup > 0) await fire(server.port, opts.warmup, opts.connections);
     const { result: r, latencies } = await fire(server.port, opts.duration, opts.connections);
-    const sorted = Float64Array.from(latencies).sort();
-    const arr = Array.from(sorted);
-    return {
+    const sorted = Array.from(Float64Array.from(latencies).sort());
+    sample = {
       rps: r.requests.total / r.duration,
-      p50: percentile(arr, 0.5),
-      p99: percentile(arr, 0.99),
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
       requests: r.requests.total,
       non2xx: r.non2xx,
       errors: r.errors,
@@ -118,4 +126,5 @@ export async function loadRound(app: string, opts: LoadOptions): Promise<LoadSam
   } finally {
     await stopServer(server);
   }
+  return { ...sample, server: server.stats };
 }

@@ -13,6 +13,12 @@ async function main(): Promise<void> {
   const close = async () => {
     if (closing) return;
     closing = true;
+    if (running.stats && process.connected) {
+      const stats = running.stats();
+      await new Promise<void>((r) =>
+        process.send?.({ type: 'stats', stats } satisfies Message, () => r()),
+      );
+    }
     await running.close().catch(() => {});
     process.exit(0);
   };

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 export type Message =
   | { type: 'result'; result: unknown }
   | { type: 'error'; error: string }
-  | { type: 'ready'; port: number };
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; stats: Record<string, number> };
 
 export function childConfig<T>(): T {
   const raw = process.argv[2];

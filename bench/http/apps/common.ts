@@ -16,6 +16,8 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export interface Running {
   port: number;
   close(): Promise<void>;
+  /** Counters read just before close, when the load has stopped (e.g. handlers run, backlog). */
+  stats?(): Record<string, number>;
 }
 
 export type AppFactory = () => Promise<Running>;

@@ -1,7 +1,12 @@
 import type { AppFactory } from './common';
 import { start as koaPlain } from './koa-plain';
 import { startEmitting as nestEmitting, startPlain as nestPlain } from './nest';
-import { startEmitting as oursEmitting, startInline as oursInline, unavailable } from './ours';
+import {
+  startEmitting as oursEmitting,
+  startInline as oursInline,
+  startPlain as oursPlain,
+  unavailable,
+} from './ours';
 
 export interface HttpApp {
   id: string;
@@ -19,6 +24,13 @@ export const apps: HttpApp[] = [
     label: 'Koa 3 + @koa/router + koa-bodyparser',
     does: 'answers, no events (baseline)',
     start: koaPlain,
+  },
+  {
+    id: 'ours-plain',
+    label: '**koa-event-bus**',
+    does: 'answers, no events (our HTTP layer alone)',
+    start: oursPlain,
+    unavailable,
   },
   {
     id: 'ours-emit',

@@ -3,7 +3,15 @@ import type { Server } from 'node:http';
 import { Body, Controller, HttpCode, Injectable, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
-import { type AppFactory, DataReceived, HANDLER_MS, portOf, RESPONSE, sleep } from './common';
+import {
+  type AppFactory,
+  DataReceived,
+  HANDLER_MS,
+  portOf,
+  RESPONSE,
+  type Running,
+  sleep,
+} from './common';
 
 @Injectable()
 export class DataReceivedListener {
@@ -49,11 +57,16 @@ class EmittingModule {}
 @Module({ controllers: [PlainController] })
 class PlainModule {}
 
-async function startNest(module: object) {
+async function startNest(module: object): Promise<Running> {
   const app = await NestFactory.create(module, { logger: false });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
-  return { port: portOf(server), close: () => app.close() };
+  const listener = module === EmittingModule ? app.get(DataReceivedListener) : undefined;
+  return {
+    port: portOf(server),
+    close: () => app.close(),
+    stats: (): Record<string, number> => (listener ? { handled: listener.handled } : {}),
+  };
 }
 
 export const startEmitting: AppFactory = () => startNest(EmittingModule);
