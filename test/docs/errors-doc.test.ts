@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import * as api from 'koa-event-bus';
 import { ErrorCode } from 'koa-event-bus';
 
-const doc = readFileSync(path.join(__dirname, '..', '..', 'docs', 'reference', 'errors.md'), 'utf8');
+const doc = readFileSync(
+  path.join(__dirname, '..', '..', 'docs', 'reference', 'errors.md'),
+  'utf8',
+);
 const rows = doc
   .split('\n')
   .filter((line) => line.startsWith('| `KEB_'))

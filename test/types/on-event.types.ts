@@ -1,11 +1,6 @@
 // Compile-only: `npm run typecheck` (part of `npm test`) fails if any line
 // marked @ts-expect-error compiles, or any other line does not.
-import {
-  createEventBus,
-  type EventContext,
-  EventHandler,
-  OnEvent,
-} from 'koa-event-bus';
+import { createEventBus, type EventContext, EventHandler, OnEvent } from 'koa-event-bus';
 
 class UserRegistered {
   constructor(
