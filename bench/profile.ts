@@ -2,6 +2,7 @@
  * CPU profile of one peer's hot path, for finding what to make faster.
  *
  *   npm --prefix bench run profile -- [peer=koa-event-bus] [dispatch|dispatch10|emit] [count]
+ *   npm --prefix bench run profile -- http [app=ours-emit] [seconds=5]
  *
  * Runs the loop in a child with `node --cpu-prof`, writes the .cpuprofile to
  * bench/results/profiles/ (open it in Chrome DevTools or speedscope) and prints the functions
@@ -85,7 +86,35 @@ function summarize(file: string, top = 25): void {
   print('self time by file', files);
 }
 
+/** Profiles an HTTP app's server process under autocannon load. */
+async function profileHttp(app: string, seconds: number, dir: string): Promise<string> {
+  const name = `http-${app}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
+  const { loadRound } = await import('./http/load');
+  const sample = await loadRound(app, {
+    duration: seconds,
+    warmup: 1,
+    connections: 10,
+    execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`],
+  });
+  console.log(
+    `${app}: ${sample.rps.toFixed(0)} req/s, p50 ${sample.p50.toFixed(2)} ms, p99 ${sample.p99.toFixed(2)} ms (profiled)`,
+  );
+  return path.join(dir, name);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'http') {
+    const dir = path.join(__dirname, '..', '..', 'results', 'profiles');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = await profileHttp(
+      process.argv[3] ?? 'ours-emit',
+      Number(process.argv[4] ?? 5),
+      dir,
+    );
+    console.log(`profile: ${path.relative(process.cwd(), file)}`);
+    summarize(file);
+    return;
+  }
   const [peer = 'koa-event-bus', mode = 'dispatch', countArg = '300000'] = process.argv
     .slice(2)
     .filter((a) => a !== '--child');

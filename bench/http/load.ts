@@ -9,6 +9,8 @@ export interface LoadOptions {
   /** Seconds of discarded load before it, to warm the JIT. */
   warmup: number;
   connections: number;
+  /** Node flags of the server process (e.g. --cpu-prof). */
+  execArgv?: string[];
 }
 
 export interface LoadSample {
@@ -31,9 +33,10 @@ interface StartedServer {
   stats: Record<string, number>;
 }
 
-function startServer(app: string): Promise<StartedServer> {
+function startServer(app: string, execArgv: string[] = []): Promise<StartedServer> {
   return new Promise((resolve, reject) => {
     const child = fork(compiled('http/server.ts'), [JSON.stringify({ app })], {
+      execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const timer = setTimeout(() => {
@@ -108,7 +111,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** One round for one app: fresh server process, warm-up, measured run, stop. */
 export async function loadRound(app: string, opts: LoadOptions): Promise<LoadSample> {
-  const server = await startServer(app);
+  const server = await startServer(app, opts.execArgv);
   let sample: Omit<LoadSample, 'server'>;
   try {
     if (opts.warmup > 0) await fire(server.port, opts.warmup, opts.connections);
