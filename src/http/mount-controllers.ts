@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import type { Resolver } from '../container/provider';
+import { ConstructorResolver } from '../container/constructor-resolver';
+import type { ExternalResolver, Resolver } from '../container/provider';
 import { InvalidRouteDefinitionError } from '../errors';
 import type { Class } from '../types';
 import { type BodyParserOptions, bodyParser } from './body-parser';
@@ -21,8 +22,10 @@ import { sendResult } from './send-result';
  * ```
  */
 export interface MountControllersOptions {
-  /** Builds the controller instances (constructor injection): `new ConstructorResolver(providers)` or your container. */
-  resolver: Resolver;
+  /** Builds the controller instances (constructor injection): share the bus's (`bus.resolver`) so `EventBus` and providers are injectable. */
+  resolver?: Resolver;
+  /** Or just your container (`(token) => instance`, or an object with `get`); used when `resolver` is absent. */
+  resolve?: ExternalResolver;
   /** Body parsing for routes with a `@Body` parameter (JSON only, 100kb, by default). */
   bodyParser?: BodyParserOptions;
 }
@@ -57,8 +60,9 @@ export function mountControllers<R extends Router<any, any>>(
   checkUnique(definitions.flatMap((d) => d.routes));
   const parseBody = bodyParser(options.bodyParser);
 
+  const resolver = options.resolver ?? new ConstructorResolver([], options.resolve);
   const mounts = definitions.map((d) => ({
-    instance: options.resolver.get(d.cls),
+    instance: resolver.get(d.cls),
     routes: d.routes,
   }));
   for (const { instance, routes } of mounts) {

@@ -328,3 +328,23 @@ describe('close()', () => {
     expect(res.body.error.code).toBe('KEB_BUS_OVERFLOW');
   });
 });
+
+describe('handleSignals', () => {
+  test('SIGTERM closes the app once and drains the bus', async () => {
+    const { app } = makeApp({ handleSignals: true });
+    await app.listen(0, '127.0.0.1');
+    await request(app.callback())
+      .post('/users')
+      .send({ email: 'sig@example.com', name: 'Sig' })
+      .expect(201);
+    const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
+    process.emit('SIGTERM', 'SIGTERM');
+    const report = await app.close();
+    expect(report.drained).toBe(true);
+    expect(app.server?.listening).toBe(false);
+    expect(state.log).toContain('welcome sig@example.com end');
+    // both listeners are gone: a second signal gets Node's default behaviour
+    expect(process.listenerCount('SIGTERM')).toBe(before.term - 1);
+    expect(process.listenerCount('SIGINT')).toBe(before.int - 1);
+  });
+});
