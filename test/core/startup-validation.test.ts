@@ -112,3 +112,21 @@ describe('startup validation', () => {
     expect(log.sort()).toEqual(['base a 1', 'derived b 1']);
   });
 });
+
+describe('reflect-metadata', () => {
+  test('koa-event-bus loads it itself; if something removes it, decorators say exactly what to import', () => {
+    const saved = Reflect.getMetadata;
+    // Simulate a bundle that dropped the polyfill.
+    (Reflect as { getMetadata?: unknown }).getMetadata = undefined;
+    try {
+      expect(() => EventHandler()(class Orphan {})).toThrow(
+        expect.objectContaining({
+          code: 'KEB_REFLECT_METADATA_MISSING',
+          message: expect.stringContaining("import 'reflect-metadata';"),
+        }),
+      );
+    } finally {
+      Reflect.getMetadata = saved;
+    }
+  });
+});
