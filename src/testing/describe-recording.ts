@@ -18,7 +18,8 @@ export function describeEnvelope(
     ...(reason ? [`discarded: ${describeReason(reason)}`] : []),
     ...(view.isFaked(envelope) ? ['faked'] : []),
   ];
-  return `${stringify(envelope.event)}${notes.length ? `  [${notes.join('; ')}]` : ''}`;
+  const event = `${eventClassName(envelope)} ${stringify(envelope.event)}`;
+  return notes.length ? `${event}  [${notes.join('; ')}]` : event;
 }
 
 /** `SendWelcomeEmail.send ← UserRegistered: failed after 3 attempts (Error: smtp down)` */

@@ -16,5 +16,14 @@ export { type EventBusMatchers, registerMatchers } from './jest';
 export { ManualClock, type RunTimersOptions } from './manual-clock';
 export { eventBusMatchers } from './matchers';
 export { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
+export type { TestRequest } from './send-request';
+export {
+  TestApp,
+  type TestAppOptions,
+  type TestAppTarget,
+  type TestRequestInit,
+  testApp,
+} from './test-app';
 export { createTestBus, TestBus, type TestBusOptions } from './test-bus';
+export { TestResponse } from './test-response';
 export { TestingKitError } from './testing-kit-error';

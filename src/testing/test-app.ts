@@ -1,0 +1,211 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type App, type AppOptions, createApp } from '../app';
+import type { EventBus } from '../bus/event-bus';
+import { silentLogger } from '../dispatch/logger';
+import type { Class } from '../types';
+import { EventQueries } from './event-queries';
+import { EventRecording } from './event-recording';
+import { ManualClock } from './manual-clock';
+import { RECORDED, type RecordedView } from './recorded';
+import { sendRequest, type TestRequest } from './send-request';
+import { TestBus } from './test-bus';
+import { TestResponse } from './test-response';
+
+/** `testApp(options)`: every `createApp` option, plus `fake` (as on `createTestBus`). */
+export interface TestAppOptions extends AppOptions {
+  fake?: true | readonly Class<object>[];
+}
+
+/** `testApp({ callback, bus })`: any Koa app that uses `eventScope(bus)` with a `TestBus`. */
+export interface TestAppTarget {
+  /** `koa.callback()` (or the function that returns it). */
+  callback: RequestListener | (() => RequestListener);
+  bus: TestBus;
+  /** The header `eventScope` reads the request id from. Default `x-request-id`. */
+  requestIdHeader?: string;
+}
+
+/** Per-request options: headers, and whether to wait for post-response dispatch (default true). */
+export interface TestRequestInit {
+  headers?: Record<string, string>;
+  drain?: boolean;
+}
+
+/**
+ * Sends requests to an app in-process (a real server on an ephemeral port of
+ * 127.0.0.1) and, before handing you the response, waits for the dispatch
+ * that follows it: no sleeps. Each response carries the events of its own
+ * request; the TestApp itself answers for the whole app.
+ *
+ * @example
+ * ```ts
+ * await using t = testApp({ controllers: [UsersController], handlers: [SendWelcomeEmail], providers });
+ * const res = await t.post('/users', { email: 'ada@example.com' });
+ * expect(res.status).toBe(201);
+ * expect(res).toHaveHandled('SendWelcomeEmail.send');
+ * ```
+ */
+export class TestApp extends EventQueries {
+  /** The app, when `testApp` built it from options. */
+  readonly app: App | undefined;
+  /** The app's bus. */
+  readonly bus: EventBus;
+  /** Everything the bus recorded (all requests). */
+  readonly recording: EventRecording;
+  private readonly listener: RequestListener | undefined;
+  private readonly clock: ManualClock | undefined;
+  private readonly requestIdHeader: string;
+  private server: Promise<Server> | undefined;
+  private requests = 0;
+
+  constructor(options: TestAppOptions | TestAppTarget) {
+    super();
+    if (isTarget(options)) {
+      this.app = undefined;
+      this.bus = options.bus;
+      this.recording = options.bus.recording;
+      const cb = options.callback;
+      this.listener = cb.length === 0 ? (cb as () => RequestListener)() : (cb as RequestListener);
+      this.clock = undefined; // a TestBus drives its own ManualClock in drain()
+      this.requestIdHeader = options.requestIdHeader ?? 'x-request-id';
+    } else {
+      const { fake, ...appOptions } = options;
+      this.recording = new EventRecording();
+      if (fake === true) this.recording.fake();
+      else if (fake) this.recording.fake(fake);
+      this.app = createApp(this.recording.instrument({ logger: silentLogger, ...appOptions }));
+      this.bus = this.app.bus;
+      this.listener = undefined;
+      this.clock = options.clock instanceof ManualClock ? options.clock : undefined;
+      this.requestIdHeader = options.requestIdHeader ?? 'x-request-id';
+    }
+  }
+
+  /**
+   * Sends a request; resolves once the response has arrived and (unless
+   * `drain: false`) the bus is idle again, follow-ups and retries included.
+   */
+  async request(req: TestRequest & { drain?: boolean }): Promise<TestResponse> {
+    const port = await this.port();
+    const headers = { ...req.headers };
+    const given = Object.keys(headers).find((h) => h.toLowerCase() === this.requestIdHeader);
+    if (given === undefined) headers[this.requestIdHeader] = `test-request-${++this.requests}`;
+    const raw = await sendRequest(port, { ...req, headers });
+    if (req.drain !== false) await this.drain();
+    const echoed = raw.headers[this.requestIdHeader];
+    const requestId =
+      typeof echoed === 'string' ? echoed : (headers[given ?? this.requestIdHeader] ?? '');
+    const own = this.recording.filtered((e) => e.correlationId === requestId);
+    return new TestResponse(raw, requestId, () => own[RECORDED]());
+  }
+
+  /** `GET path`. */
+  get(path: string, init: TestRequestInit = {}): Promise<TestResponse> {
+    return this.request({ method: 'GET', path, ...init });
+  }
+
+  /** `POST path` with a JSON (object) or raw (string, Buffer) body. */
+  post(path: string, body?: unknown, init: TestRequestInit = {}): Promise<TestResponse> {
+    return this.request({ method: 'POST', path, body, ...init });
+  }
+
+  /** `PUT path` with a body. */
+  put(path: string, body?: unknown, init: TestRequestInit = {}): Promise<TestResponse> {
+    return this.request({ method: 'PUT', path, body, ...init });
+  }
+
+  /** `PATCH path` with a body. */
+  patch(path: string, body?: unknown, init: TestRequestInit = {}): Promise<TestResponse> {
+    return this.request({ method: 'PATCH', path, body, ...init });
+  }
+
+  /** `DELETE path`. */
+  delete(path: string, init: TestRequestInit = {}): Promise<TestResponse> {
+    return this.request({ method: 'DELETE', path, ...init });
+  }
+
+  /** Waits until the bus is idle (moving a ManualClock passed in the options as needed). */
+  drain(): Promise<void> {
+    return this.clock ? this.clock.runUntil(this.bus.drain()) : this.bus.drain();
+  }
+
+  /** Records events of these classes (all, without arguments) without running their handlers. */
+  fake(eventClasses?: readonly Class<object>[]): this {
+    this.recording.fake(eventClasses);
+    return this;
+  }
+
+  /** Fakes every event except these classes. */
+  fakeExcept(eventClasses: readonly Class<object>[]): this {
+    this.recording.fakeExcept(eventClasses);
+    return this;
+  }
+
+  /** Stops faking. */
+  unfake(): this {
+    this.recording.unfake();
+    return this;
+  }
+
+  /** Stops the server and closes the bus: `await using t = testApp(...)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.app) {
+      const closing = this.app.close(1_000);
+      await (this.clock ? this.clock.runUntil(closing) : closing);
+      return;
+    }
+    if (this.server) {
+      const server = await this.server;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    if (this.bus instanceof TestBus) await this.bus[Symbol.asyncDispose]();
+  }
+
+  protected view(): RecordedView {
+    return this.recording[RECORDED]();
+  }
+
+  private async port(): Promise<number> {
+    if (this.app) {
+      if (!this.app.server) {
+        this.server ??= this.app.listen(0, '127.0.0.1');
+        await this.server;
+      }
+      return this.app.port();
+    }
+    this.server ??= new Promise<Server>((resolve, reject) => {
+      const s = createServer(this.listener);
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    return ((await this.server).address() as AddressInfo).port;
+  }
+}
+
+/**
+ * Wraps an app for in-process HTTP tests: either builds one with `createApp`
+ * (recorded, silent logger) from the same options, or takes any Koa app's
+ * `callback` plus the `TestBus` its `eventScope` uses.
+ *
+ * @example
+ * ```ts
+ * // an app createApp builds
+ * await using t = testApp({ controllers: [UsersController], handlers: [SendWelcomeEmail] });
+ *
+ * // your own Koa app
+ * const bus = createTestBus({ handlers: [SendWelcomeEmail] });
+ * const koa = new Koa().use(eventScope(bus)).use(router.routes());
+ * await using t2 = testApp({ callback: koa.callback(), bus });
+ * ```
+ */
+export function testApp(options: TestAppOptions | TestAppTarget): TestApp {
+  return new TestApp(options);
+}
+
+function isTarget(options: TestAppOptions | TestAppTarget): options is TestAppTarget {
+  return 'callback' in options && 'bus' in options;
+}

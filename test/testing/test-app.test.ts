@@ -1,0 +1,172 @@
+import { Router } from '@koa/router';
+import { IsEmail, IsString } from 'class-validator';
+import Koa from 'koa';
+import {
+  Body,
+  Controller,
+  EventBus,
+  eventScope,
+  HttpCode,
+  httpErrors,
+  Inject,
+  mountControllers,
+  Post,
+} from 'koa-event-bus';
+import { createTestBus, ManualClock, registerMatchers, testApp } from 'koa-event-bus/testing';
+import {
+  AuditLog,
+  AuditRecorded,
+  FlakyMailer,
+  Mailer,
+  SendWelcomeEmail,
+  UserRegistered,
+  WelcomeEmailSent,
+} from './fixtures';
+
+// Until jest.config lists koa-event-bus/testing/jest-setup in setupFilesAfterEnv.
+registerMatchers();
+
+class RegisterUserDto {
+  @IsString() userId!: string;
+  @IsEmail() email!: string;
+}
+
+@Controller('/users')
+class UsersController {
+  constructor(@Inject(EventBus) private readonly bus: EventBus) {}
+
+  @Post('/')
+  @HttpCode(201)
+  register(@Body(RegisterUserDto) dto: RegisterUserDto) {
+    this.bus.emit(new UserRegistered(dto.userId, dto.email));
+    return { id: dto.userId };
+  }
+
+  @Post('/then-fail')
+  failAfterEmit(@Body(RegisterUserDto) dto: RegisterUserDto) {
+    this.bus.emit(new UserRegistered(dto.userId, dto.email));
+    throw new Error('database down');
+  }
+}
+
+describe('testApp(createApp options)', () => {
+  test('a response comes with its events, dispatched and handled before it is returned', async () => {
+    const mailer = new Mailer();
+    await using t = testApp({
+      controllers: [UsersController],
+      handlers: [SendWelcomeEmail, AuditLog],
+      providers: [[Mailer, mailer]],
+    });
+
+    const res = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ id: 'u1' });
+    expect(res.json<{ id: string }>().id).toBe('u1');
+    expect(res).toHaveEmitted(UserRegistered, { email: 'ada@example.com' });
+    expect(res).toHaveHandled('SendWelcomeEmail.send');
+    expect(res).toHaveEmitted(WelcomeEmailSent, { userId: 'u1' });
+    expect(res.envelopes(UserRegistered)[0]?.correlationId).toBe(res.requestId);
+    expect(mailer.sent).toEqual(['ada@example.com']);
+  });
+
+  test('each response sees only its own request; the TestApp sees all', async () => {
+    await using t = testApp({
+      controllers: [UsersController],
+      handlers: [AuditLog],
+    });
+
+    const first = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+    const second = await t.post('/users', { userId: 'u2', email: 'bob@example.com' });
+
+    expect(first.emitted(UserRegistered).map((e) => e.userId)).toEqual(['u1']);
+    expect(second.emitted(AuditRecorded).map((e) => e.entry)).toEqual(['ctx u2', 'bus u2']);
+    expect(t.emitted(UserRegistered)).toHaveLength(2);
+    expect(first.requestId).toBe('test-request-1');
+    expect(second.headers['x-request-id']).toBe('test-request-2');
+  });
+
+  test('a client-chosen request id becomes the correlation id', async () => {
+    await using t = testApp({ controllers: [UsersController] });
+
+    const res = await t.post(
+      '/users',
+      { userId: 'u1', email: 'ada@example.com' },
+      { headers: { 'X-Request-Id': 'req-42' } },
+    );
+
+    expect(res.requestId).toBe('req-42');
+    expect(res.envelopes(UserRegistered)[0]?.correlationId).toBe('req-42');
+  });
+
+  test('a failed request discards its events; invalid input emits nothing', async () => {
+    await using t = testApp({ controllers: [UsersController], handlers: [AuditLog] });
+
+    const failed = await t.post('/users/then-fail', { userId: 'u1', email: 'ada@example.com' });
+    const invalid = await t.post('/users', { userId: 'u2', email: 'not-an-email' });
+
+    expect(failed.status).toBe(500);
+    expect(failed.discarded(UserRegistered)).toEqual([
+      expect.objectContaining({
+        reason: expect.objectContaining({ kind: 'http-error', status: 500 }),
+      }),
+    ]);
+    expect(failed).not.toHaveHandled(UserRegistered);
+    expect(invalid.status).toBe(400);
+    expect(invalid).not.toHaveEmitted(UserRegistered);
+  });
+
+  test('fake() keeps chosen events from their handlers', async () => {
+    const mailer = new Mailer();
+    await using t = testApp({
+      controllers: [UsersController],
+      handlers: [SendWelcomeEmail],
+      providers: [[Mailer, mailer]],
+      fake: [UserRegistered],
+    });
+
+    const res = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+
+    expect(res).toHaveEmitted(UserRegistered);
+    expect(res).not.toHaveHandled(UserRegistered);
+    expect(mailer.sent).toEqual([]);
+  });
+
+  test('with a ManualClock, retries after the response run in fake time', async () => {
+    const clock = new ManualClock();
+    const mailer = new FlakyMailer(2);
+    await using t = testApp({
+      controllers: [UsersController],
+      handlers: [SendWelcomeEmail],
+      providers: [[Mailer, mailer]],
+      clock,
+    });
+
+    const res = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+
+    expect(res).toHaveHandled('SendWelcomeEmail.send');
+    expect(mailer.calls).toBe(3);
+    expect(clock.now()).toBe(600);
+  });
+});
+
+describe('testApp({ callback, bus })', () => {
+  test('works with any Koa app that uses eventScope(bus)', async () => {
+    const bus = createTestBus({
+      handlers: [SendWelcomeEmail],
+      providers: [[Mailer, new Mailer()]],
+    });
+    const koa = new Koa();
+    const router = new Router();
+    koa.use(eventScope(bus)).use(httpErrors());
+    mountControllers(router, [UsersController], { resolver: bus.resolver });
+    koa.use(router.routes());
+    await using t = testApp({ callback: koa.callback(), bus });
+
+    const res = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+
+    expect(res.status).toBe(201);
+    expect(res).toHaveHandled('SendWelcomeEmail.send');
+    expect(bus).toHaveEmitted(WelcomeEmailSent, { userId: 'u1' });
+  });
+});
