@@ -97,7 +97,7 @@ export class HandlerHarness<H extends object> {
     event: EventParam<H[M]> & object,
     options: HandlerRunOptions<M> & { method: M },
   ): Promise<HandlerRun<Resolved<H[M]>>>;
-  run(event: object, options?: HandlerRunOptions<MethodName<H>>): Promise<HandlerRun>;
+  run(event: object, options?: HandlerRunOptions<never>): Promise<HandlerRun>;
   async run(event: object, options: HandlerRunOptions = {}): Promise<HandlerRun> {
     const handlerId = findHandlerMethod(this.bus, this.handlerClass, event, options.method);
     const runId = `harness-run-${++this.runs}`;

@@ -1,0 +1,94 @@
+// Compile-only: `npm run typecheck` (part of `npm test`) fails if any line
+// marked @ts-expect-error compiles, or any other line does not.
+import { type EventBus, EventHandler, OnEvent } from 'koa-event-bus';
+import { createTestBus, handlerHarness, testApp } from 'koa-event-bus/testing';
+
+class UserRegistered {
+  constructor(
+    readonly userId: string,
+    readonly email: string,
+  ) {}
+}
+class WelcomeEmailSent {
+  constructor(readonly userId: string) {}
+}
+
+@EventHandler()
+class SendWelcomeEmail {
+  @OnEvent(UserRegistered)
+  async send(event: UserRegistered): Promise<WelcomeEmailSent> {
+    return new WelcomeEmailSent(event.userId);
+  }
+}
+
+export async function queries(): Promise<void> {
+  await using bus = createTestBus({ handlers: [SendWelcomeEmail] });
+  const asBus: EventBus = bus;
+  void asBus;
+
+  const email: string | undefined = bus.emitted(UserRegistered)[0]?.email;
+  // @ts-expect-error UserRegistered has no `emial`
+  bus.emitted(UserRegistered)[0]?.emial;
+  // @ts-expect-error email is a string
+  const wrong: number | undefined = bus.emitted(UserRegistered)[0]?.email;
+  const all: object[] = bus.emitted();
+  const id: string | undefined = bus.envelopes(UserRegistered)[0]?.event.userId;
+  // @ts-expect-error the envelope's event is typed too
+  bus.envelopes(UserRegistered)[0]?.event.orderId;
+  void [email, wrong, all, id];
+}
+
+export function matchers(bus: ReturnType<typeof createTestBus>): void {
+  expect(bus).toHaveEmitted(UserRegistered);
+  expect(bus).toHaveEmitted(UserRegistered, { email: 'ada@example.com' });
+  expect(bus).toHaveEmitted(UserRegistered, { email: expect.any(String) });
+  expect(bus).not.toHaveEmitted(WelcomeEmailSent, { userId: 'u1' });
+  // @ts-expect-error a property the event does not have
+  expect(bus).toHaveEmitted(UserRegistered, { emial: 'ada@example.com' });
+  // @ts-expect-error a value of the wrong type
+  expect(bus).toHaveEmitted(UserRegistered, { email: 42 });
+  expect(bus).toHaveEmittedTimes(UserRegistered, 2, { userId: 'u1' });
+  // @ts-expect-error the partial of toHaveEmittedTimes is typed as well
+  expect(bus).toHaveEmittedTimes(UserRegistered, 2, { orderId: 'o1' });
+  // @ts-expect-error the first argument is an event class
+  expect(bus).toHaveEmitted('UserRegistered');
+  expect(bus).toHaveHandled('SendWelcomeEmail.send');
+  expect(bus).toHaveHandled(UserRegistered);
+  expect(bus).toHaveFailed('SendWelcomeEmail.send');
+  // @ts-expect-error a handler id or an event class
+  expect(bus).toHaveFailed(42);
+}
+
+export async function harness(): Promise<void> {
+  await using h = handlerHarness(SendWelcomeEmail);
+  const instance: SendWelcomeEmail = h.instance;
+  void instance;
+
+  const run = await h.run(new UserRegistered('u1', 'ada@example.com'), { method: 'send' });
+  const result: WelcomeEmailSent | undefined = run.result;
+  const followUp: string | undefined = run.followUps.of(WelcomeEmailSent)[0]?.userId;
+  // @ts-expect-error WelcomeEmailSent has no email
+  run.followUps.of(WelcomeEmailSent)[0]?.email;
+  void [result, followUp];
+
+  // @ts-expect-error `send` takes a UserRegistered
+  await h.run(new WelcomeEmailSent('u1'), { method: 'send' });
+  // @ts-expect-error not a method of SendWelcomeEmail
+  await h.run(new UserRegistered('u1', 'a@b.c'), { method: 'nope' });
+  // @ts-expect-error retries is 'apply' or 'bypass'
+  await h.run(new UserRegistered('u1', 'a@b.c'), { retries: 'never' });
+  const untyped = await h.run(new UserRegistered('u1', 'a@b.c'));
+  const unknownResult: unknown = untyped.result;
+  void unknownResult;
+}
+
+export async function app(): Promise<void> {
+  await using t = testApp({ handlers: [SendWelcomeEmail] });
+  const res = await t.post('/users', { email: 'ada@example.com' });
+  const status: number = res.status;
+  const email: string | undefined = res.emitted(UserRegistered)[0]?.email;
+  // @ts-expect-error typed per class on responses too
+  res.emitted(UserRegistered)[0]?.emial;
+  expect(res).toHaveEmitted(UserRegistered, { userId: 'u1' });
+  void [status, email];
+}
