@@ -3,7 +3,15 @@ import type { DiscardReason } from '../dispatch/hooks';
 import type { Class } from '../types';
 import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 
-/** What `handled()` / `failed()` select by: a handler id (`'SendWelcomeEmail.send'`) or an event class. */
+/**
+ * What `handled()` / `failed()` select by: a handler id (`'SendWelcomeEmail.send'`) or an event class.
+ *
+ * @example
+ * ```ts
+ * bus.failed('SendWelcomeEmail.send');   // one handler
+ * bus.handled(UserRegistered);           // every handler of the event
+ * ```
+ */
 export type OutcomeTarget = string | Class<object>;
 
 /**

@@ -7,7 +7,14 @@ import { HoldingClock } from './holding-clock';
 import type { ManualClock } from './manual-clock';
 import { TestBus, type TestBusOptions } from './test-bus';
 
-/** Options of {@link handlerHarness}. */
+/**
+ * Options of {@link handlerHarness}: the bus options a handler test may need.
+ *
+ * @example
+ * ```ts
+ * handlerHarness(SendWelcomeEmail, { providers: [[Mailer, fakeMailer]], retries: 'bypass', now: new Date('2025-01-01') });
+ * ```
+ */
 export interface HandlerHarnessOptions
   extends Pick<
     TestBusOptions,
@@ -19,7 +26,14 @@ export interface HandlerHarnessOptions
   now?: number | Date;
 }
 
-/** Options of one `harness.run`. */
+/**
+ * Options of one `harness.run`.
+ *
+ * @example
+ * ```ts
+ * await h.run(new UserRegistered('u1', 'ada@example.com'), { method: 'send', retries: 'bypass' });
+ * ```
+ */
 export interface HandlerRunOptions<M extends string = string> {
   /** The `@OnEvent` method to run; required only when several methods handle the event. */
   method?: M;
@@ -33,7 +47,14 @@ export interface HandlerRunOptions<M extends string = string> {
 
 // biome-ignore lint/suspicious/noExplicitAny: matches any method signature.
 type AnyMethod = (...args: any[]) => unknown;
-/** Names of the methods of `H`. */
+/**
+ * Names of the methods of `H` (what `run`'s `method` accepts).
+ *
+ * @example
+ * ```ts
+ * const m: MethodName<SendWelcomeEmail> = 'send';
+ * ```
+ */
 export type MethodName<H> = {
   [K in keyof H]-?: H[K] extends AnyMethod ? K : never;
 }[keyof H] &
@@ -48,6 +69,14 @@ type Resolved<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknow
  * milliseconds. Build it per test (or use `await using`).
  *
  * @typeParam H - the handler class's instance type.
+ *
+ * @example
+ * ```ts
+ * await using h = handlerHarness(SendWelcomeEmail, { providers: [[Mailer, new FlakyMailer(2)]] });
+ * const run = await h.run(new UserRegistered('u1', 'ada@example.com'));
+ * expect(run.attempts).toBe(3);
+ * expect(run.retryDelays).toEqual([200, 400]); // exponential, in fake time
+ * ```
  */
 export class HandlerHarness<H extends object> {
   /** The handler instance, built once by the bus's resolver (your providers injected). */

@@ -11,6 +11,14 @@ import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from
  * follow-ups.
  *
  * @typeParam R - what the method resolves to (typed when the run names `method`).
+ *
+ * @example
+ * ```ts
+ * const run = await h.run(new UserRegistered('u1', 'ada@example.com'), { method: 'send' });
+ * run.result?.userId;                       // typed from SendWelcomeEmail.send
+ * run.followUps.of(WelcomeEmailSent);       // WelcomeEmailSent[]
+ * expect(run).toHaveEmitted(WelcomeEmailSent, { userId: 'u1' });
+ * ```
  */
 export class HandlerRun<R = unknown> implements Recorded {
   /** `skipped`: the subscription's `when` predicate returned false. */

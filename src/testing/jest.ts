@@ -3,14 +3,25 @@ import type { OutcomeTarget } from './event-queries';
 import { eventBusMatchers } from './matchers';
 
 /**
- * The matchers' types. Merged into `jest.Matchers` below; for
- * `import { expect } from '@jest/globals'` add, in a `.d.ts` of yours:
- * `declare module 'expect' { interface Matchers<R> extends EventBusMatchers<R> {} }`.
+ * The matchers' types, merged into `jest.Matchers` (the global `expect` of
+ * `@types/jest`) by this module. If you import `expect` from `@jest/globals`,
+ * add to a `.d.ts` of yours:
+ * ```ts
+ * declare module 'expect' {
+ *   interface Matchers<R extends void | Promise<void>, T = unknown> extends EventBusMatchers<R> {}
+ * }
+ * ```
  *
  * Received values: a `TestBus`, a `HandlerRun` or a `TestResponse`. The
  * partial is typed by the event class: a property the event does not have is
  * a compile error. Its values compare with Jest equality (`expect.any(String)`
  * and other asymmetric matchers work).
+ *
+ * @example
+ * ```ts
+ * expect(bus).toHaveEmitted(UserRegistered, { email: expect.stringContaining('@') });
+ * expect(bus).toHaveEmitted(UserRegistered, { emial: 'x' }); // compile error
+ * ```
  */
 export interface EventBusMatchers<R> {
   /**

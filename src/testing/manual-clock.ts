@@ -8,7 +8,14 @@ interface Timer {
   readonly fn: () => void;
 }
 
-/** Options of `ManualClock.runAll` and `runUntil`. */
+/**
+ * Options of `ManualClock.runAll` and `runUntil`.
+ *
+ * @example
+ * ```ts
+ * await clock.runAll({ maxTimers: 100 });
+ * ```
+ */
 export interface RunTimersOptions {
   /** Give up (TestingKitError) after firing this many timers: a timer that re-arms itself forever. Default 10 000. */
   maxTimers?: number;

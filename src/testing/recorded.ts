@@ -3,17 +3,32 @@ import type { HandlerOutcome } from '../dispatch/dispatch-report';
 import type { DiscardReason } from '../dispatch/hooks';
 
 /**
- * Key of the view the matchers read. `Symbol.for` so that two copies of the
+ * Key of the view the matchers read (see {@link Recorded}). `Symbol.for` so that two copies of the
  * package (a hoisting accident) still understand each other.
  */
 export const RECORDED: unique symbol = Symbol.for('koa-event-bus.testing.recorded');
 
-/** One handler outcome, with the envelope it was for. */
+/**
+ * One handler outcome, with the envelope it was for.
+ *
+ * @example
+ * ```ts
+ * const [outcome] = bus.failed('SendWelcomeEmail.send');
+ * outcome?.envelope.correlationId;
+ * ```
+ */
 export interface RecordedOutcome extends HandlerOutcome {
   readonly envelope: EventEnvelope;
 }
 
-/** What a recording looks like to the matchers. */
+/**
+ * What a recording looks like to the matchers.
+ *
+ * @example
+ * ```ts
+ * const { envelopes, outcomes } = bus[RECORDED]();
+ * ```
+ */
 export interface RecordedView {
   /** Accepted envelopes, in emission order. */
   readonly envelopes: readonly EventEnvelope[];
@@ -28,6 +43,15 @@ export interface RecordedView {
 /**
  * Anything the matchers accept: a `TestBus`, a `HandlerRun`, a `TestResponse`.
  * Implement it to make your own wrapper work with `toHaveEmitted` & co.
+ *
+ * @example
+ * ```ts
+ * class Scenario implements Recorded {
+ *   constructor(readonly bus: TestBus) {}
+ *   [RECORDED]() { return this.bus[RECORDED](); }
+ * }
+ * expect(new Scenario(bus)).toHaveEmitted(UserRegistered);
+ * ```
  */
 export interface Recorded {
   [RECORDED](): RecordedView;

@@ -1,6 +1,13 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
-/** A request the test sends. */
+/**
+ * A request the test sends (`testApp(...).request(req)`).
+ *
+ * @example
+ * ```ts
+ * await t.request({ method: 'POST', path: '/users', body: { email: 'ada@example.com' } });
+ * ```
+ */
 export interface TestRequest {
   method: string;
   path: string;

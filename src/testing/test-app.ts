@@ -12,12 +12,27 @@ import { sendRequest, type TestRequest } from './send-request';
 import { TestBus } from './test-bus';
 import { TestResponse } from './test-response';
 
-/** `testApp(options)`: every `createApp` option, plus `fake` (as on `createTestBus`). */
+/**
+ * `testApp(options)`: every `createApp` option, plus `fake` (as on `createTestBus`).
+ *
+ * @example
+ * ```ts
+ * testApp({ controllers: [UsersController], handlers: [SendWelcomeEmail], clock: new ManualClock(), fake: [AuditRecorded] });
+ * ```
+ */
 export interface TestAppOptions extends AppOptions {
   fake?: true | readonly Class<object>[];
 }
 
-/** `testApp({ callback, bus })`: any Koa app that uses `eventScope(bus)` with a `TestBus`. */
+/**
+ * `testApp({ callback, bus })`: any Koa app that uses `eventScope(bus)` with a `TestBus`.
+ *
+ * @example
+ * ```ts
+ * const bus = createTestBus({ handlers: [SendWelcomeEmail] });
+ * testApp({ callback: koa.callback(), bus });
+ * ```
+ */
 export interface TestAppTarget {
   /** `koa.callback()` (or the function that returns it). */
   callback: RequestListener | (() => RequestListener);
@@ -26,7 +41,14 @@ export interface TestAppTarget {
   requestIdHeader?: string;
 }
 
-/** Per-request options: headers, and whether to wait for post-response dispatch (default true). */
+/**
+ * Per-request options: headers, and whether to wait for post-response dispatch (default true).
+ *
+ * @example
+ * ```ts
+ * await t.post('/users', body, { headers: { 'x-request-id': 'req-42' } });
+ * ```
+ */
 export interface TestRequestInit {
   headers?: Record<string, string>;
   drain?: boolean;

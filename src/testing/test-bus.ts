@@ -10,7 +10,14 @@ import { EventRecording } from './event-recording';
 import { ManualClock } from './manual-clock';
 import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 
-/** Options of {@link createTestBus}: every bus option, plus `fake`. */
+/**
+ * Options of {@link createTestBus}: every bus option, plus `fake` and `disposeTimeoutMs`.
+ *
+ * @example
+ * ```ts
+ * createTestBus({ handlers: [SendWelcomeEmail], clock: new ManualClock(), fake: [WelcomeEmailSent] });
+ * ```
+ */
 export interface TestBusOptions extends EventBusOptions {
   /** Events to record without running their handlers from the start (`true`: all of them). */
   fake?: true | readonly Class<object>[];
