@@ -2,65 +2,17 @@ import type { DispatchReport, HandlerOutcome } from '../dispatch/dispatch-report
 import type { HandlerErrorInfo } from '../dispatch/hooks';
 import type { Class } from '../types';
 import { findHandlerMethod } from './find-handler-method';
+import type {
+  EventParam,
+  HandlerHarnessOptions,
+  HandlerRunOptions,
+  MethodName,
+  Resolved,
+} from './handler-harness-options';
 import { HandlerRun } from './handler-run';
 import { HoldingClock } from './holding-clock';
 import type { ManualClock } from './manual-clock';
-import { TestBus, type TestBusOptions } from './test-bus';
-
-/**
- * Options of {@link handlerHarness}: the bus options a handler test may need.
- *
- * @example
- * ```ts
- * handlerHarness(SendWelcomeEmail, { providers: [[Mailer, fakeMailer]], retries: 'bypass', now: new Date('2025-01-01') });
- * ```
- */
-export interface HandlerHarnessOptions
-  extends Pick<
-    TestBusOptions,
-    'providers' | 'resolve' | 'defaultRetry' | 'defaultTimeoutMs' | 'random' | 'logger'
-  > {
-  /** Default for every run: `'apply'` (the method's retry policy, on the fake clock) or `'bypass'`. Default `'apply'`. */
-  retries?: 'apply' | 'bypass';
-  /** Initial fake time (epoch ms or Date). Default 0. */
-  now?: number | Date;
-}
-
-/**
- * Options of one `harness.run`.
- *
- * @example
- * ```ts
- * await h.run(new UserRegistered('u1', 'ada@example.com'), { method: 'send', retries: 'bypass' });
- * ```
- */
-export interface HandlerRunOptions<M extends string = string> {
-  /** The `@OnEvent` method to run; required only when several methods handle the event. */
-  method?: M;
-  /**
-   * `'apply'`: attempts follow the retry policy, back-offs pass on the fake
-   * clock in no real time. `'bypass'`: stop after the first failed attempt
-   * (the retry it scheduled is never run). Default: the harness's `retries`.
-   */
-  retries?: 'apply' | 'bypass';
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: matches any method signature.
-type AnyMethod = (...args: any[]) => unknown;
-/**
- * Names of the methods of `H` (what `run`'s `method` accepts).
- *
- * @example
- * ```ts
- * const m: MethodName<SendWelcomeEmail> = 'send';
- * ```
- */
-export type MethodName<H> = {
-  [K in keyof H]-?: H[K] extends AnyMethod ? K : never;
-}[keyof H] &
-  string;
-type EventParam<F> = F extends (event: infer E, ...rest: never[]) => unknown ? E : never;
-type Resolved<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
+import { TestBus } from './test-bus';
 
 /**
  * One handler class, built with your providers on a real bus of its own, and
@@ -86,7 +38,10 @@ export class HandlerHarness<H extends object> {
   /** The fake clock of the bus. */
   readonly clock: ManualClock;
   private readonly holdingClock: HoldingClock;
-  private readonly bypassing = new Map<string, (info: HandlerErrorInfo) => void>();
+  private readonly bypassing = new Map<
+    string,
+    { handlerId: string; stop: (info: HandlerErrorInfo) => void }
+  >();
   private readonly retries: 'apply' | 'bypass';
   private runs = 0;
 
@@ -134,7 +89,7 @@ export class HandlerHarness<H extends object> {
     let firstFailure: Promise<HandlerErrorInfo> | undefined;
     if ((options.retries ?? this.retries) === 'bypass') {
       firstFailure = new Promise((resolve) => {
-        this.bypassing.set(runId, (info) => info.handlerId === handlerId && resolve(info));
+        this.bypassing.set(runId, { handlerId, stop: resolve });
       });
     }
     const scope = this.bus.openScope({ correlationId: runId });
@@ -173,11 +128,13 @@ export class HandlerHarness<H extends object> {
 
   private onError(info: HandlerErrorInfo): void {
     const bypass = this.bypassing.get(info.envelope.correlationId);
-    if (!bypass || !info.willRetry || info.envelope.depth !== 0) return;
-    // The bus arms the retry timer right after reporting the failure: hold it
-    // so the retry never runs (close() still clears it).
+    if (!bypass || bypass.handlerId !== info.handlerId) return;
+    if (!info.willRetry || info.envelope.depth !== 0) return;
+    // The bus arms the retry timer right after reporting the failure (same
+    // tick): hold that timer so the retry never runs; close() still clears it.
+    // Other methods of the class handling the same event retry as usual.
     this.holdingClock.holdNextTimer();
-    bypass(info);
+    bypass.stop(info);
   }
 }
 

@@ -4,13 +4,12 @@ import 'reflect-metadata';
 export type { EventList } from './event-list';
 export { EventQueries, type OutcomeTarget } from './event-queries';
 export { EventRecording } from './event-recording';
-export {
-  HandlerHarness,
-  type HandlerHarnessOptions,
-  type HandlerRunOptions,
-  handlerHarness,
-  type MethodName,
-} from './handler-harness';
+export { HandlerHarness, handlerHarness } from './handler-harness';
+export type {
+  HandlerHarnessOptions,
+  HandlerRunOptions,
+  MethodName,
+} from './handler-harness-options';
 export { HandlerRun } from './handler-run';
 export { type EventBusMatchers, registerMatchers } from './jest';
 export { ManualClock, type RunTimersOptions } from './manual-clock';

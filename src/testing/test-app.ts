@@ -1,9 +1,9 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { type App, type AppOptions, createApp } from '../app';
 import type { EventBus } from '../bus/event-bus';
 import { silentLogger } from '../dispatch/logger';
 import type { Class } from '../types';
+import { EphemeralServer } from './ephemeral-server';
 import { EventQueries } from './event-queries';
 import { EventRecording } from './event-recording';
 import { ManualClock } from './manual-clock';
@@ -75,10 +75,10 @@ export class TestApp extends EventQueries {
   readonly bus: EventBus;
   /** Everything the bus recorded (all requests). */
   readonly recording: EventRecording;
-  private readonly listener: RequestListener | undefined;
+  private readonly server: EphemeralServer | undefined;
   private readonly clock: ManualClock | undefined;
   private readonly requestIdHeader: string;
-  private server: Promise<Server> | undefined;
+  private listening: Promise<unknown> | undefined;
   private requests = 0;
 
   constructor(options: TestAppOptions | TestAppTarget) {
@@ -88,7 +88,9 @@ export class TestApp extends EventQueries {
       this.bus = options.bus;
       this.recording = options.bus.recording;
       const cb = options.callback;
-      this.listener = cb.length === 0 ? (cb as () => RequestListener)() : (cb as RequestListener);
+      this.server = new EphemeralServer(
+        cb.length === 0 ? (cb as () => RequestListener)() : (cb as RequestListener),
+      );
       this.clock = undefined; // a TestBus drives its own ManualClock in drain()
       this.requestIdHeader = options.requestIdHeader ?? 'x-request-id';
     } else {
@@ -98,7 +100,7 @@ export class TestApp extends EventQueries {
       else if (fake) this.recording.fake(fake);
       this.app = createApp(this.recording.instrument({ logger: silentLogger, ...appOptions }));
       this.bus = this.app.bus;
-      this.listener = undefined;
+      this.server = undefined;
       this.clock = options.clock instanceof ManualClock ? options.clock : undefined;
       this.requestIdHeader = options.requestIdHeader ?? 'x-request-id';
     }
@@ -177,13 +179,7 @@ export class TestApp extends EventQueries {
       await (this.clock ? this.clock.runUntil(closing) : closing);
       return;
     }
-    if (this.server) {
-      const server = await this.server;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    await this.server?.close();
     if (this.bus instanceof TestBus) await this.bus[Symbol.asyncDispose]();
   }
 
@@ -192,19 +188,11 @@ export class TestApp extends EventQueries {
   }
 
   private async port(): Promise<number> {
-    if (this.app) {
-      if (!this.app.server) {
-        this.server ??= this.app.listen(0, '127.0.0.1');
-        await this.server;
-      }
-      return this.app.port();
-    }
-    this.server ??= new Promise<Server>((resolve, reject) => {
-      const s = createServer(this.listener);
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    return ((await this.server).address() as AddressInfo).port;
+    if (this.server) return this.server.port();
+    const app = this.app as App;
+    this.listening ??= app.listen(0, '127.0.0.1');
+    await this.listening;
+    return app.port();
   }
 }
 

@@ -40,6 +40,21 @@ class PingPong {
   }
 }
 
+@EventHandler()
+class TwoWays {
+  readonly calls: string[] = [];
+  private failures = 1;
+  @OnEvent(Pinged, { retry: { attempts: 2, backoffMs: 10 } })
+  flaky() {
+    this.calls.push('flaky');
+    if (this.failures-- > 0) throw new Error('once');
+  }
+  @OnEvent(Pinged)
+  steady() {
+    this.calls.push('steady');
+  }
+}
+
 let ping: HandlerHarness<PingPong>;
 beforeEach(() => {
   ping = handlerHarness(PingPong);
@@ -143,6 +158,16 @@ describe('handlerHarness', () => {
 
     expect(run.attempts).toBe(1);
     expect(mailer.calls).toBe(1);
+  });
+
+  test("'bypass' holds back only the chosen method's retry; other methods on the event retry as usual", async () => {
+    await using h = handlerHarness(TwoWays);
+
+    const run = await h.run(new Pinged(1), { method: 'steady', retries: 'bypass' });
+
+    expect(run.status).toBe('succeeded');
+    expect(h.instance.calls).toEqual(['flaky', 'steady', 'flaky']);
+    expect(run.report?.outcome('TwoWays.flaky')?.attempts).toBe(2);
   });
 
   test('a handler timeout is reached on the fake clock', async () => {
