@@ -17,6 +17,7 @@ export { eventBusMatchers } from './matchers';
 export { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 export type { TestRequest } from './send-request';
 export {
+  type AppFactory,
   TestApp,
   type TestAppOptions,
   type TestAppTarget,

@@ -81,9 +81,10 @@ export class TestApp extends EventQueries {
   private listening: Promise<unknown> | undefined;
   private requests = 0;
 
-  constructor(options: TestAppOptions | TestAppTarget) {
+  constructor(source: TestAppOptions | TestAppTarget | AppFactory, overrides: TestAppOptions = {}) {
     super();
-    if (isTarget(options)) {
+    if (typeof source !== 'function' && isTarget(source)) {
+      const options = source;
       this.app = undefined;
       this.bus = options.bus;
       this.recording = options.bus.recording;
@@ -94,11 +95,13 @@ export class TestApp extends EventQueries {
       this.clock = undefined; // a TestBus drives its own ManualClock in drain()
       this.requestIdHeader = options.requestIdHeader ?? 'x-request-id';
     } else {
+      const factory = typeof source === 'function' ? source : createApp;
+      const options = typeof source === 'function' ? overrides : source;
       const { fake, ...appOptions } = options;
       this.recording = new EventRecording();
       if (fake === true) this.recording.fake();
       else if (fake) this.recording.fake(fake);
-      this.app = createApp(this.recording.instrument({ logger: silentLogger, ...appOptions }));
+      this.app = factory(this.recording.instrument({ logger: silentLogger, ...appOptions }));
       this.bus = this.app.bus;
       this.server = undefined;
       this.clock = options.clock instanceof ManualClock ? options.clock : undefined;
@@ -197,14 +200,30 @@ export class TestApp extends EventQueries {
 }
 
 /**
- * Wraps an app for in-process HTTP tests: either builds one with `createApp`
- * (recorded, silent logger) from the same options, or takes any Koa app's
- * `callback` plus the `TestBus` its `eventScope` uses.
+ * A function that builds your app from `createApp` options (and passes them
+ * on to `createApp`), such as `createUsersApp(options)`.
+ *
+ * @example
+ * ```ts
+ * const factory: AppFactory = (options) => createApp({ controllers: [UsersController], ...options });
+ * ```
+ */
+export type AppFactory = (options: AppOptions) => App;
+
+/**
+ * Wraps an app for in-process HTTP tests, in one of three ways: build one with
+ * `createApp` from options; call your own app factory with recording options
+ * (it must pass them on to `createApp`); or take any Koa app's `callback` plus
+ * the `TestBus` its `eventScope` uses. The first two record with a silent
+ * logger.
  *
  * @example
  * ```ts
  * // an app createApp builds
  * await using t = testApp({ controllers: [UsersController], handlers: [SendWelcomeEmail] });
+ *
+ * // your app factory, with overrides
+ * await using t1 = testApp(createUsersApp, { providers: [[Mailer, fakeMailer]] });
  *
  * // your own Koa app
  * const bus = createTestBus({ handlers: [SendWelcomeEmail] });
@@ -212,8 +231,13 @@ export class TestApp extends EventQueries {
  * await using t2 = testApp({ callback: koa.callback(), bus });
  * ```
  */
-export function testApp(options: TestAppOptions | TestAppTarget): TestApp {
-  return new TestApp(options);
+export function testApp(options: TestAppOptions | TestAppTarget): TestApp;
+export function testApp(factory: AppFactory, overrides?: TestAppOptions): TestApp;
+export function testApp(
+  source: TestAppOptions | TestAppTarget | AppFactory,
+  overrides?: TestAppOptions,
+): TestApp {
+  return new TestApp(source, overrides);
 }
 
 function isTarget(options: TestAppOptions | TestAppTarget): options is TestAppTarget {

@@ -2,8 +2,11 @@ import { Router } from '@koa/router';
 import { IsEmail, IsString } from 'class-validator';
 import Koa from 'koa';
 import {
+  type AppOptions,
   Body,
   Controller,
+  createApp,
+  type DiscardInfo,
   EventBus,
   eventScope,
   HttpCode,
@@ -147,6 +150,29 @@ describe('testApp(createApp options)', () => {
     expect(res).toHaveHandled('SendWelcomeEmail.send');
     expect(mailer.calls).toBe(3);
     expect(clock.now()).toBe(600);
+  });
+});
+
+describe('testApp(appFactory, overrides)', () => {
+  const createUsersApp = (options: AppOptions = {}) =>
+    createApp({ controllers: [UsersController], handlers: [SendWelcomeEmail], ...options });
+
+  test('calls your factory with recording options plus your overrides (your hooks still run)', async () => {
+    const mailer = new Mailer();
+    const discards: DiscardInfo[] = [];
+    await using t = testApp(createUsersApp, {
+      providers: [[Mailer, mailer]],
+      hooks: { onDiscard: (info) => discards.push(info) },
+    });
+
+    const ok = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+    const failed = await t.post('/users/then-fail', { userId: 'u2', email: 'bob@example.com' });
+
+    expect(ok).toHaveHandled('SendWelcomeEmail.send');
+    expect(mailer.sent).toEqual(['ada@example.com']);
+    expect(failed).not.toHaveHandled(UserRegistered);
+    expect(discards.map((d) => d.reason.kind)).toEqual(['http-error']);
+    expect(t.app?.bus).toBe(t.bus);
   });
 });
 
