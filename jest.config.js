@@ -9,7 +9,11 @@ module.exports = {
   moduleNameMapper: {
     '^koa-event-bus$': '<rootDir>/src/index.ts',
     '^koa-event-bus/testing$': '<rootDir>/src/testing/index.ts',
+    '^koa-event-bus/testing/jest-setup$': '<rootDir>/src/testing/jest-setup.ts',
   },
   setupFiles: ['reflect-metadata'],
+  // Users write 'koa-event-bus/testing/jest-setup'; here it is the source file
+  // (Jest resolves setup files without moduleNameMapper).
+  setupFilesAfterEnv: ['<rootDir>/src/testing/jest-setup.ts'],
   testTimeout: 10000,
 };

@@ -32,6 +32,7 @@ export const ErrorCode = {
   PayloadTooLarge: 'KEB_PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'KEB_UNSUPPORTED_MEDIA_TYPE',
   InvalidRouteDefinition: 'KEB_INVALID_ROUTE_DEFINITION',
+  TestingKit: 'KEB_TESTING_KIT',
 } as const;
 
 /** Union of every stable error code. */

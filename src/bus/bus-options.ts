@@ -1,6 +1,6 @@
 import type { ExternalResolver, Provider, Resolver } from '../container/provider';
 import type { Clock } from '../dispatch/clock';
-import type { BusHooks } from '../dispatch/hooks';
+import type { BusHooks, RetryDecision } from '../dispatch/hooks';
 import type { Logger } from '../dispatch/logger';
 import type { RetryPolicy } from '../handlers/handler-options';
 import type { Transport } from '../transport/transport';
@@ -40,6 +40,16 @@ export interface EventBusOptions {
   transport?: Transport;
   /** Retry policy for handlers that set none. Default: 1 attempt. */
   defaultRetry?: RetryPolicy;
+  /**
+   * Vetoes a retry the policy would make (return false: the failure is final
+   * and dead-lettered now). For errors no retry can fix.
+   *
+   * @example
+   * ```ts
+   * shouldRetry: ({ error }) => !(error instanceof PermanentFailure)
+   * ```
+   */
+  shouldRetry?: (info: RetryDecision) => boolean;
   /** Timeout for handlers that set none. Default: none. */
   defaultTimeoutMs?: number;
   /** Queued events dispatched at once. Default 64. */

@@ -96,7 +96,7 @@ export class EventBus {
       options.resolver.register([EventBus, this]);
     this.host = this.makeHost();
     this.dispatcher = new Dispatcher(
-      this.makeDeps(options.random ?? Math.random),
+      this.makeDeps(options.random ?? Math.random, options.shouldRetry),
       this.subscriptions,
       options.concurrency ?? 64,
       options.dispatchFilter,
@@ -468,7 +468,10 @@ export class EventBus {
     };
   }
 
-  private makeDeps(random: () => number): DispatchDeps {
+  private makeDeps(
+    random: () => number,
+    shouldRetry: EventBusOptions['shouldRetry'],
+  ): DispatchDeps {
     return {
       tracker: this.tracker,
       clock: this.clock,
@@ -487,6 +490,7 @@ export class EventBus {
         this.letters.push(letter);
         if (this.letters.length > this.opts.deadLetterLimit) this.letters.shift();
       },
+      shouldRetry,
       isStopping: () => this.stopping,
       sleep: (ms) => {
         this.tracker.add('retrying');

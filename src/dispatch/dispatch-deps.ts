@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
 import type { Clock } from './clock';
-import type { BusHooks, DeadLetter } from './hooks';
+import type { BusHooks, DeadLetter, RetryDecision } from './hooks';
 import type { Logger } from './logger';
 import type { WorkTracker } from './work-tracker';
 
@@ -18,6 +18,8 @@ export interface DispatchDeps {
   openInvocationScope(envelope: EventEnvelope): EventScope;
   /** Keeps a dead letter for inspection. */
   keepDeadLetter(letter: DeadLetter): void;
+  /** The bus's `shouldRetry` veto, if any. */
+  readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
   /** True once `close()` gave up waiting: no more retries. */
   isStopping(): boolean;
   /** Waits before a retry (counted as `retrying`); resolves false if `close()` cancelled it. */

@@ -13,6 +13,14 @@ export interface HandlerErrorInfo {
   retryInMs?: number;
 }
 
+/** What `shouldRetry` is asked about: a failed attempt the retry policy would retry. */
+export interface RetryDecision {
+  envelope: EventEnvelope;
+  handlerId: string;
+  attempt: number;
+  error: Error;
+}
+
 /** An invocation that failed its last attempt. Also kept in `bus.deadLetters`. */
 export interface DeadLetter {
   envelope: EventEnvelope;

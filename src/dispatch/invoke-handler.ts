@@ -4,6 +4,7 @@ import { HandlerThrewNonErrorError, HandlerTimeoutError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
 import { callHook, type DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
+import type { RetryDecision } from './hooks';
 import { InvocationContext } from './invocation-context';
 import { retryDelay } from './retry-delay';
 
@@ -64,7 +65,10 @@ export async function invokeHandler(
     } catch (thrown) {
       const error = toError(thrown, sub.id);
       scope.discard({ kind: 'handler-failed', handlerId: sub.id, error });
-      const willRetry = attempt < sub.retry.attempts && !deps.isStopping();
+      const willRetry =
+        attempt < sub.retry.attempts &&
+        !deps.isStopping() &&
+        allowsRetry(deps, { envelope: seen, handlerId: sub.id, attempt, error });
       const delay = willRetry ? retryDelay(sub.retry, attempt + 1, deps.random) : undefined;
       reportFailure(deps, sub, seen, attempt, error, willRetry, delay);
       if (!willRetry) return fail(deps, sub, envelope, attempt, error, started);
@@ -194,6 +198,16 @@ function fail(
     error,
     followUps: [],
   };
+}
+
+function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
+  if (!deps.shouldRetry) return true;
+  try {
+    return deps.shouldRetry(info) !== false;
+  } catch (err) {
+    deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry threw; not retrying');
+    return false;
+  }
 }
 
 function toError(thrown: unknown, handlerId: string): Error {

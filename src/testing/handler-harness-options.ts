@@ -11,7 +11,13 @@ import type { TestBusOptions } from './test-bus';
 export interface HandlerHarnessOptions
   extends Pick<
     TestBusOptions,
-    'providers' | 'resolve' | 'defaultRetry' | 'defaultTimeoutMs' | 'random' | 'logger'
+    | 'providers'
+    | 'resolve'
+    | 'defaultRetry'
+    | 'defaultTimeoutMs'
+    | 'random'
+    | 'logger'
+    | 'shouldRetry'
   > {
   /** Default for every run: `'apply'` (the method's retry policy, on the fake clock) or `'bypass'`. Default `'apply'`. */
   retries?: 'apply' | 'bypass';

@@ -1,5 +1,5 @@
-import type { DispatchReport, HandlerOutcome } from '../dispatch/dispatch-report';
-import type { HandlerErrorInfo } from '../dispatch/hooks';
+import type { HandlerOutcome } from '../dispatch/dispatch-report';
+import type { RetryDecision } from '../dispatch/hooks';
 import type { Class } from '../types';
 import { findHandlerMethod } from './find-handler-method';
 import type {
@@ -10,8 +10,7 @@ import type {
   Resolved,
 } from './handler-harness-options';
 import { HandlerRun } from './handler-run';
-import { HoldingClock } from './holding-clock';
-import type { ManualClock } from './manual-clock';
+import { ManualClock } from './manual-clock';
 import { TestBus } from './test-bus';
 
 /**
@@ -37,11 +36,8 @@ export class HandlerHarness<H extends object> {
   readonly bus: TestBus;
   /** The fake clock of the bus. */
   readonly clock: ManualClock;
-  private readonly holdingClock: HoldingClock;
-  private readonly bypassing = new Map<
-    string,
-    { handlerId: string; stop: (info: HandlerErrorInfo) => void }
-  >();
+  /** Run id → handler id of the runs whose retries are bypassed. */
+  private readonly bypassing = new Map<string, string>();
   private readonly retries: 'apply' | 'bypass';
   private runs = 0;
 
@@ -51,15 +47,15 @@ export class HandlerHarness<H extends object> {
   ) {
     const { retries, now, ...busOptions } = options;
     this.retries = retries ?? 'apply';
-    this.holdingClock = new HoldingClock(now);
-    this.clock = this.holdingClock;
+    this.clock = new ManualClock(now);
+    const userVeto = busOptions.shouldRetry;
     this.bus = new TestBus({
       ...busOptions,
       handlers: [handlerClass],
-      clock: this.holdingClock,
+      clock: this.clock,
       // Only the run's own event reaches the handler; follow-ups are recorded.
       dispatchFilter: (envelope) => envelope.depth === 0,
-      hooks: { onError: (info) => this.onError(info) },
+      shouldRetry: (info) => !this.bypassed(info) && (userVeto ? userVeto(info) : true),
     });
     this.instance = this.bus.resolver.get(handlerClass);
   }
@@ -86,55 +82,40 @@ export class HandlerHarness<H extends object> {
     const handlerId = findHandlerMethod(this.bus, this.handlerClass, event, options.method);
     const runId = `harness-run-${++this.runs}`;
     const startedAt = this.clock.now();
-    let firstFailure: Promise<HandlerErrorInfo> | undefined;
-    if ((options.retries ?? this.retries) === 'bypass') {
-      firstFailure = new Promise((resolve) => {
-        this.bypassing.set(runId, { handlerId, stop: resolve });
-      });
-    }
+    if ((options.retries ?? this.retries) === 'bypass') this.bypassing.set(runId, handlerId);
     const scope = this.bus.openScope({ correlationId: runId });
     const dispatching = scope.run(() => this.bus.dispatch(event));
     scope.commit();
     try {
-      const settled = await this.clock.runUntil(
-        firstFailure ? Promise.race([dispatching, firstFailure]) : dispatching,
-      );
+      const report = await this.clock.runUntil(dispatching);
       const failures = this.bus
         .errors(handlerId)
         .filter((e) => e.envelope.correlationId === runId && e.envelope.depth === 0);
-      const elapsed = this.clock.now() - startedAt;
-      if (isReport(settled)) {
-        const outcome = settled.outcome(handlerId) ?? skipped(handlerId);
-        return new HandlerRun(handlerId, settled.envelope, outcome, failures, elapsed, settled);
-      }
-      const outcome: HandlerOutcome = {
+      const outcome = report.outcome(handlerId) ?? skipped(handlerId);
+      return new HandlerRun(
         handlerId,
-        status: 'failed',
-        attempts: 1,
-        durationMs: 0,
-        error: settled.error,
-        followUps: [],
-      };
-      return new HandlerRun(handlerId, settled.envelope, outcome, failures, elapsed, undefined);
+        report.envelope,
+        outcome,
+        failures,
+        this.clock.now() - startedAt,
+        report,
+      );
     } finally {
       this.bypassing.delete(runId);
     }
   }
 
-  /** Closes the bus; retries held back by `'bypass'` runs are cancelled, not run. */
+  /** Closes the bus (pending retry timers are cancelled). */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.holdingClock.runUntil(this.bus.close(0));
+    await this.clock.runUntil(this.bus.close(0));
   }
 
-  private onError(info: HandlerErrorInfo): void {
-    const bypass = this.bypassing.get(info.envelope.correlationId);
-    if (!bypass || bypass.handlerId !== info.handlerId) return;
-    if (!info.willRetry || info.envelope.depth !== 0) return;
-    // The bus arms the retry timer right after reporting the failure (same
-    // tick): hold that timer so the retry never runs; close() still clears it.
-    // Other methods of the class handling the same event retry as usual.
-    this.holdingClock.holdNextTimer();
-    bypass.stop(info);
+  /** Retries of a `'bypass'` run's own handler are vetoed through the bus's `shouldRetry`. */
+  private bypassed(info: RetryDecision): boolean {
+    return (
+      this.bypassing.get(info.envelope.correlationId) === info.handlerId &&
+      info.envelope.depth === 0
+    );
   }
 }
 
@@ -156,10 +137,6 @@ export function handlerHarness<H extends object>(
   options: HandlerHarnessOptions = {},
 ): HandlerHarness<H> {
   return new HandlerHarness(handlerClass, options);
-}
-
-function isReport(value: DispatchReport | HandlerErrorInfo): value is DispatchReport {
-  return 'outcomes' in value;
 }
 
 function skipped(handlerId: string): HandlerOutcome {

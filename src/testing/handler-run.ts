@@ -49,8 +49,8 @@ export class HandlerRun<R = unknown> implements Recorded {
     outcome: HandlerOutcome,
     failures: readonly HandlerErrorInfo[],
     elapsedMs: number,
-    /** The whole dispatch report; `undefined` when retries were bypassed and the first attempt failed. */
-    readonly report: DispatchReport | undefined,
+    /** The whole dispatch report (every method of the class that handled the event). */
+    readonly report: DispatchReport,
   ) {
     this.status = outcome.status;
     this.result = outcome.result as R | undefined;

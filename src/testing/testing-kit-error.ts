@@ -1,3 +1,5 @@
+import { ErrorCode, KoaEventBusError } from '../errors';
+
 /**
  * A testing-kit helper was used in a way that cannot work (a handler method
  * that does not handle the event, a runaway timer loop...). Like every
@@ -8,14 +10,8 @@
  * await expect(h.run(new OrderPlaced('o1'))).rejects.toMatchObject({ code: 'KEB_TESTING_KIT' });
  * ```
  */
-export class TestingKitError extends Error {
-  readonly code = 'KEB_TESTING_KIT';
-  /** What to do next, in one sentence. */
-  readonly hint: string;
-
+export class TestingKitError extends KoaEventBusError {
   constructor(message: string, hint: string) {
-    super(`${message} ${hint}`);
-    this.name = 'TestingKitError';
-    this.hint = hint;
+    super(ErrorCode.TestingKit, message, hint);
   }
 }

@@ -132,3 +132,42 @@ describe('retries', () => {
     expect(report.outcomes[0]).toMatchObject({ status: 'succeeded', attempts: 2, result: 'fast' });
   });
 });
+
+describe('shouldRetry', () => {
+  class PermanentFailure extends Error {}
+
+  test('vetoes retries for errors no retry can fix; other errors retry as the policy says', async () => {
+    const attempts: string[] = [];
+    const bus = createEventBus({
+      logger: silentLogger,
+      defaultRetry: { attempts: 3 },
+      shouldRetry: ({ error }) => !(error instanceof PermanentFailure),
+    });
+    bus.on(Charge, (e, ctx) => {
+      attempts.push(`${e.orderId}#${ctx.attempt}`);
+      if (e.orderId === 'bad-card') throw new PermanentFailure('card number invalid');
+      if (ctx.attempt < 3) throw new Error('gateway busy');
+    });
+    const bad = await bus.dispatch(new Charge('bad-card'));
+    const busy = await bus.dispatch(new Charge('busy'));
+    expect(attempts).toEqual(['bad-card#1', 'busy#1', 'busy#2', 'busy#3']);
+    expect(bad.outcomes[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(busy.outcomes[0]).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(bus.deadLetters.map((l) => l.error.message)).toEqual(['card number invalid']);
+  });
+
+  test('a shouldRetry that throws means no retry (and is logged)', async () => {
+    const bus = createEventBus({
+      logger: silentLogger,
+      defaultRetry: { attempts: 3 },
+      shouldRetry: () => {
+        throw new Error('broken veto');
+      },
+    });
+    bus.on(Charge, () => {
+      throw new Error('x');
+    });
+    const report = await bus.dispatch(new Charge('o'));
+    expect(report.outcomes[0]?.attempts).toBe(1);
+  });
+});

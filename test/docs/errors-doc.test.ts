@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as api from 'koa-event-bus';
 import { ErrorCode } from 'koa-event-bus';
+import * as testing from 'koa-event-bus/testing';
 
 const doc = readFileSync(
   path.join(__dirname, '..', '..', 'docs', 'reference', 'errors.md'),
@@ -24,7 +25,9 @@ describe('docs/reference/errors.md', () => {
       const code = row[1]!.replace(/`/g, '');
       const match = /`(\w+Error)`/.exec(row[2]!);
       if (!match) continue; // response-only codes
-      const cls = (api as Record<string, unknown>)[match[1]!];
+      const cls =
+        (api as Record<string, unknown>)[match[1]!] ??
+        (testing as Record<string, unknown>)[match[1]!];
       expect({ code, exported: typeof cls }).toEqual({ code, exported: 'function' });
     }
   });

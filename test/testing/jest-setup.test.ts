@@ -2,9 +2,8 @@ import { createTestBus, eventBusMatchers, registerMatchers } from 'koa-event-bus
 import { UserRegistered } from './fixtures';
 
 describe('matcher registration', () => {
-  test('the jest-setup entry registers the matchers with the global expect', async () => {
-    // Relative until the package maps koa-event-bus/testing/jest-setup (see the report).
-    await import('../../src/testing/jest-setup');
+  test('the jest-setup entry (setupFilesAfterEnv in jest.config.js) registered the matchers', async () => {
+    await import('koa-event-bus/testing/jest-setup'); // idempotent: also fine from a setup file
     await using bus = createTestBus();
     bus.emit(new UserRegistered('u1', 'ada@example.com'));
 

@@ -1,9 +1,4 @@
-import {
-  createTestBus,
-  handlerHarness,
-  registerMatchers,
-  type TestBus,
-} from 'koa-event-bus/testing';
+import { createTestBus, handlerHarness, type TestBus } from 'koa-event-bus/testing';
 import {
   AuditLog,
   FlakyMailer,
@@ -16,7 +11,6 @@ import {
 } from './fixtures';
 
 // Until jest.config lists koa-event-bus/testing/jest-setup in setupFilesAfterEnv.
-registerMatchers();
 
 let bus: TestBus;
 beforeEach(async () => {

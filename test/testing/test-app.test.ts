@@ -15,7 +15,7 @@ import {
   mountControllers,
   Post,
 } from 'koa-event-bus';
-import { createTestBus, ManualClock, registerMatchers, testApp } from 'koa-event-bus/testing';
+import { createTestBus, ManualClock, testApp } from 'koa-event-bus/testing';
 import {
   AuditLog,
   AuditRecorded,
@@ -27,7 +27,6 @@ import {
 } from './fixtures';
 
 // Until jest.config lists koa-event-bus/testing/jest-setup in setupFilesAfterEnv.
-registerMatchers();
 
 class RegisterUserDto {
   @IsString() userId!: string;

@@ -1,5 +1,5 @@
 import { BusClosedError, type EventEnvelope, HandlerTimeoutError } from 'koa-event-bus';
-import { createTestBus, ManualClock, registerMatchers, TestBus } from 'koa-event-bus/testing';
+import { createTestBus, ManualClock, TestBus } from 'koa-event-bus/testing';
 import {
   AuditLog,
   AuditRecorded,
@@ -12,7 +12,6 @@ import {
 } from './fixtures';
 
 // Until jest.config lists koa-event-bus/testing/jest-setup in setupFilesAfterEnv.
-registerMatchers();
 
 const handlers = [SendWelcomeEmail, AuditLog];
 
