@@ -11,7 +11,6 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-// Until jest.config lists koa-event-bus/testing/jest-setup in setupFilesAfterEnv.
 
 class Pinged {
   constructor(readonly n: number) {}

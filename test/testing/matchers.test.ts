@@ -10,7 +10,6 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-// Until jest.config lists koa-event-bus/testing/jest-setup in setupFilesAfterEnv.
 
 let bus: TestBus;
 beforeEach(async () => {

@@ -26,7 +26,6 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-// Until jest.config lists koa-event-bus/testing/jest-setup in setupFilesAfterEnv.
 
 class RegisterUserDto {
   @IsString() userId!: string;
