@@ -255,14 +255,14 @@ async function runHttp(s: Settings): Promise<HttpResult[]> {
   return results;
 }
 
-const hmed = (r: HttpResult | undefined, k: 'rps' | 'p50' | 'p99') =>
+const hmed = (r: HttpResult | undefined, k: 'rps' | 'p50' | 'p99' | 'cpuPerRequestUs') =>
   median(r?.rounds.map((x) => x[k]) ?? []);
 
 function httpTable(results: HttpResult[]): string {
   const base = results.find((r) => r.app === 'koa-plain');
   const rows = results.map((r) => {
     if (r.unavailable || r.rounds.length === 0) {
-      return [r.label, r.does, '—', '—', '—', '—', '—', '—', r.unavailable ?? 'no rounds'];
+      return [r.label, r.does, '—', '—', '—', '—', '—', '—', '—', r.unavailable ?? 'no rounds'];
     }
     const rps = r.rounds.map((x) => x.rps);
     const bad = r.rounds.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0);
@@ -280,6 +280,7 @@ function httpTable(results: HttpResult[]): string {
       fmtMs(hmed(r, 'p50')),
       fmtMs(hmed(r, 'p99')),
       fmtRatio(hmed(r, 'p99') / hmed(base, 'p99')),
+      `${hmed(r, 'cpuPerRequestUs').toFixed(0)} µs`,
       String(bad),
       handled,
     ];
@@ -293,11 +294,12 @@ function httpTable(results: HttpResult[]): string {
       'p50 (ms)',
       'p99 (ms)',
       'p99 vs Koa',
+      'server CPU / request',
       'errors + non-2xx',
       'note',
     ],
     rows,
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
   );
 }
 

@@ -16,6 +16,8 @@ export interface LoadOptions {
 export interface LoadSample {
   /** What the server counted when the load stopped (handlers run, backlog), if it reports any. */
   server: Record<string, number>;
+  /** Server process CPU time (user + system) per request served, µs, warm-up included. */
+  cpuPerRequestUs: number;
   rps: number;
   p50: number;
   p99: number;
@@ -112,10 +114,14 @@ function percentile(sorted: number[], p: number): number {
 /** One round for one app: fresh server process, warm-up, measured run, stop. */
 export async function loadRound(app: string, opts: LoadOptions): Promise<LoadSample> {
   const server = await startServer(app, opts.execArgv);
-  let sample: Omit<LoadSample, 'server'>;
+  let sample: Omit<LoadSample, 'server' | 'cpuPerRequestUs'>;
+  let served = 0;
   try {
-    if (opts.warmup > 0) await fire(server.port, opts.warmup, opts.connections);
+    if (opts.warmup > 0) {
+      served += (await fire(server.port, opts.warmup, opts.connections)).result.requests.total;
+    }
     const { result: r, latencies } = await fire(server.port, opts.duration, opts.connections);
+    served += r.requests.total;
     const sorted = Array.from(Float64Array.from(latencies).sort());
     sample = {
       rps: r.requests.total / r.duration,
@@ -129,5 +135,6 @@ export async function loadRound(app: string, opts: LoadOptions): Promise<LoadSam
   } finally {
     await stopServer(server);
   }
-  return { ...sample, server: server.stats };
+  const cpuUs = server.stats.cpuUs ?? Number.NaN;
+  return { ...sample, server: server.stats, cpuPerRequestUs: cpuUs / served };
 }

@@ -9,17 +9,21 @@ import { appById } from './apps';
 async function main(): Promise<void> {
   const { app } = childConfig<{ app: string }>();
   const running = await appById(app).start();
+  const cpu0 = process.cpuUsage();
   let closing = false;
   const close = async () => {
     if (closing) return;
     closing = true;
-    if (running.stats && process.connected) {
-      const stats = running.stats();
+    if (process.connected) {
+      const cpu = process.cpuUsage(cpu0);
+      const stats = { ...running.stats?.(), cpuUs: cpu.user + cpu.system };
       await new Promise<void>((r) =>
         process.send?.({ type: 'stats', stats } satisfies Message, () => r()),
       );
     }
-    await running.close().catch(() => {});
+    // Closing may drain a backlog of 20 ms handlers; give it 2 s, then exit normally (which also
+    // lets --cpu-prof write its profile).
+    await Promise.race([running.close().catch(() => {}), new Promise((r) => setTimeout(r, 2_000))]);
     process.exit(0);
   };
   process.on('message', (m: { type?: string }) => {
