@@ -11,7 +11,6 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-
 class Pinged {
   constructor(readonly n: number) {}
 }

@@ -10,7 +10,6 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-
 let bus: TestBus;
 beforeEach(async () => {
   bus = createTestBus({ handlers: [AuditLog] });

@@ -26,7 +26,6 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-
 class RegisterUserDto {
   @IsString() userId!: string;
   @IsEmail() email!: string;

@@ -11,7 +11,6 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-
 const handlers = [SendWelcomeEmail, AuditLog];
 
 describe('createTestBus: recording', () => {
