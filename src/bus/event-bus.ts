@@ -32,9 +32,13 @@ import type { Class } from '../types';
 import type { EventBusOptions } from './bus-options';
 import type { CloseReport, EventDescription } from './close-report';
 import type { EmitOptions } from './emit-options';
+import { Envelope } from './envelope';
 import type { EventEnvelope } from './event-envelope';
 import { EventScope, type ScopeHost, type ScopeLineage } from './event-scope';
 import { ScopeStorage } from './scope-storage';
+
+/** Lineage of root events emitted outside any scope: each is its own correlation. */
+const ROOT: ScopeLineage = Object.freeze({});
 
 /**
  * The typed in-memory event bus. Each verb has one meaning:
@@ -63,7 +67,6 @@ export class EventBus {
   private readonly hooks: BusHooks;
   private readonly clock: Clock;
   private readonly names = new Map<Function, { name: string; version: number }>();
-  private readonly chains = new WeakMap<EventEnvelope, readonly string[]>();
   private readonly letters: DeadLetter[] = [];
   private readonly retryTimers = new Map<unknown, (woke: boolean) => void>();
   private readonly liveControllers = new Set<AbortController>();
@@ -73,6 +76,8 @@ export class EventBus {
     Pick<EventBusOptions, 'maxInFlight' | 'overflow' | 'maxCausationDepth' | 'deadLetterLimit'>
   >;
   private readonly defaults: SubscriptionDefaults;
+  private readonly hookDeps: Pick<DispatchDeps, 'hooks' | 'logger'>;
+  private readonly dispatched = () => this.tracker.done('dispatching');
   private onCount = 0;
   private closing = false;
   private stopping = false;
@@ -94,6 +99,7 @@ export class EventBus {
       new ConstructorResolver([[EventBus, this], ...(options.providers ?? [])], options.resolve);
     if (options.resolver instanceof ConstructorResolver)
       options.resolver.register([EventBus, this]);
+    this.hookDeps = { hooks: this.hooks, logger: this.logger };
     this.host = this.makeHost();
     this.dispatcher = new Dispatcher(
       this.makeDeps(options.random ?? Math.random, options.shouldRetry),
@@ -132,10 +138,10 @@ export class EventBus {
    */
   emit<E extends object>(event: E, options?: EmitOptions): EventEnvelope<E> | undefined {
     const scope = this.storage.current();
-    const isRoot = !scope || scope.lineage.causationId === null;
+    const isRoot = !scope || scope.lineage.causedBy === undefined;
     if (isRoot && !this.admit(event)) return undefined;
     if (scope) return scope.add(event, options) as EventEnvelope<E>;
-    const envelope = this.createEnvelope(event, this.rootLineage());
+    const envelope = this.createEnvelope(event, ROOT);
     this.transport.publish([envelope]);
     return envelope as EventEnvelope<E>;
   }
@@ -152,18 +158,20 @@ export class EventBus {
    * if (!report.ok) console.error(report.failed);
    * ```
    */
-  async dispatch<E extends object>(event: E): Promise<DispatchReport> {
-    const scope = this.storage.current();
-    if ((!scope || scope.lineage.causationId === null) && !this.admit(event, true)) {
-      throw new BusOverflowError(this.opts.maxInFlight, this.nameOf(event).name);
-    }
-    const envelope = this.createEnvelope(event, scope?.lineage ?? this.rootLineage());
-    this.tracker.add('dispatching');
+  dispatch<E extends object>(event: E): Promise<DispatchReport> {
+    let envelope: Envelope;
     try {
-      return await this.dispatcher.run(envelope);
-    } finally {
-      this.tracker.done('dispatching');
+      const scope = this.storage.current();
+      if ((!scope || scope.lineage.causedBy === undefined) && !this.admit(event, true)) {
+        throw new BusOverflowError(this.opts.maxInFlight, this.nameOf(event).name);
+      }
+      envelope = this.createEnvelope(event, scope?.lineage ?? ROOT);
+    } catch (err) {
+      return Promise.reject(err);
     }
+    this.tracker.add('dispatching');
+    const report = this.dispatcher.run(envelope, this.dispatched);
+    return report instanceof Promise ? report : Promise.resolve(report);
   }
 
   /**
@@ -199,9 +207,6 @@ export class EventBus {
     const parent = this.storage.current();
     const lineage: ScopeLineage = parent?.lineage ?? {
       correlationId: options.correlationId ?? this.newId(),
-      causationId: null,
-      depth: 0,
-      chain: [],
     };
     return new EventScope(this.host, lineage, parent);
   }
@@ -386,31 +391,38 @@ export class EventBus {
     if (this.tracker.inFlight() < this.opts.maxInFlight) return true;
     const error = new BusOverflowError(this.opts.maxInFlight, this.nameOf(event).name);
     if (this.opts.overflow === 'throw' || forDispatch) throw error;
-    const envelope = this.createEnvelope(event, this.rootLineage());
+    const envelope = this.createEnvelope(event, ROOT);
     this.reportDiscard([envelope], { kind: 'overflow', error });
     return false;
   }
 
-  private rootLineage(): ScopeLineage {
-    return { correlationId: this.newId(), causationId: null, depth: 0, chain: [] };
-  }
-
-  private createEnvelope(event: object, lineage: ScopeLineage): EventEnvelope {
+  private createEnvelope(event: object, lineage: ScopeLineage): Envelope {
     const { name, version } = this.nameOf(event);
-    const envelope: EventEnvelope = {
-      id: this.newId(),
-      name,
-      version,
-      occurredAt: new Date(this.clock.now()),
-      correlationId: lineage.correlationId,
-      causationId: lineage.causationId,
-      attempt: 1,
-      depth: lineage.depth,
-      event,
-    };
-    if (lineage.depth > 0) this.chains.set(envelope, lineage.chain);
-    if (this.hooks.onEmitted)
-      callHook({ hooks: this.hooks, logger: this.logger }, 'onEmitted', envelope);
+    const cause = lineage.causedBy;
+    const envelope = cause
+      ? new Envelope(
+          name,
+          version,
+          this.clock.now(),
+          cause.correlationId,
+          cause.id,
+          cause.depth + 1,
+          event,
+          this.newId,
+          cause,
+        )
+      : new Envelope(
+          name,
+          version,
+          this.clock.now(),
+          lineage.correlationId,
+          null,
+          0,
+          event,
+          this.newId,
+          undefined,
+        );
+    if (this.hooks.onEmitted) callHook(this.hookDeps, 'onEmitted', envelope);
     return envelope;
   }
 
@@ -438,7 +450,8 @@ export class EventBus {
     for (const e of envelopes) {
       if (e.depth <= this.opts.maxCausationDepth) ok.push(e);
       else {
-        const error = new CausationDepthExceededError(e.name, e.depth, this.chains.get(e) ?? []);
+        const chain = e instanceof Envelope && e.parent ? e.parent.chain() : [];
+        const error = new CausationDepthExceededError(e.name, e.depth, chain);
         this.logger.error(
           { err: error, eventId: e.id, correlationId: e.correlationId },
           error.message,
@@ -454,7 +467,7 @@ export class EventBus {
       { events: envelopes.map((e) => e.name), reason: reason.kind },
       'events discarded',
     );
-    callHook({ hooks: this.hooks, logger: this.logger }, 'onDiscard', { envelopes, reason });
+    callHook(this.hookDeps, 'onDiscard', { envelopes, reason });
   }
 
   private makeHost(): ScopeHost {
@@ -480,12 +493,8 @@ export class EventBus {
       random,
       liveControllers: this.liveControllers,
       openInvocationScope: (envelope) =>
-        new EventScope(this.host, {
-          correlationId: envelope.correlationId,
-          causationId: envelope.id,
-          depth: envelope.depth + 1,
-          chain: [...(this.chains.get(envelope) ?? []), envelope.name],
-        }),
+        new EventScope(this.host, { causedBy: envelope as Envelope }, undefined, false),
+      runIn: (scope, fn, event, ctx) => this.storage.runWith(scope, fn, event, ctx),
       keepDeadLetter: (letter) => {
         this.letters.push(letter);
         if (this.letters.length > this.opts.deadLetterLimit) this.letters.shift();

@@ -1,5 +1,6 @@
 import type { DiscardReason } from '../dispatch/hooks';
 import type { EmitOptions } from './emit-options';
+import type { Envelope } from './envelope';
 import type { EventEnvelope } from './event-envelope';
 
 /** What a scope needs from its bus. */
@@ -18,14 +19,13 @@ export interface ScopeHost {
 
 /** Lineage a scope stamps on what is emitted in it. */
 export interface ScopeLineage {
-  correlationId: string;
-  /** Id of the event being handled, for follow-up scopes; null for roots. */
-  causationId: string | null;
-  /** Depth of events emitted here. */
-  depth: number;
-  /** Names of the causation chain, for cycle errors. */
-  chain: readonly string[];
+  /** Correlation id of root events emitted here (a request id); undefined: each root event's own id. */
+  readonly correlationId?: string | undefined;
+  /** For a handler's scope: the event being handled (its follow-ups get causation, correlation, depth from it). */
+  readonly causedBy?: Envelope | undefined;
 }
+
+const NONE: readonly EventEnvelope[] = Object.freeze([]);
 
 interface Buffered {
   envelope: EventEnvelope;
@@ -58,8 +58,10 @@ export class EventScope {
     private readonly host: ScopeHost,
     readonly lineage: ScopeLineage,
     readonly parent?: EventScope,
+    /** False for a handler attempt's scope: the running handler already keeps the bus busy. */
+    private readonly counted = true,
   ) {
-    host.track('openScopes', 1);
+    if (counted) host.track('openScopes', 1);
   }
 
   get state(): 'open' | 'committed' | 'discarded' {
@@ -94,8 +96,12 @@ export class EventScope {
 
   /** Dispatches everything buffered (into the parent scope if it is still open). */
   commit(): readonly EventEnvelope[] {
-    if (this._state !== 'open') return [];
+    if (this._state !== 'open') return NONE;
     this._state = 'committed';
+    if (this.buffer === undefined) {
+      if (this.counted) this.host.track('openScopes', -1);
+      return NONE;
+    }
     const items = this.takeBuffer();
     const envelopes = items.map((b) => b.envelope);
     if (envelopes.length > 0) {
@@ -103,13 +109,13 @@ export class EventScope {
       else if (this.parent?.state === 'discarded') this.parent.discardLate(items);
       else this.host.publish(envelopes);
     }
-    this.host.track('openScopes', -1);
+    if (this.counted) this.host.track('openScopes', -1);
     return envelopes;
   }
 
   /** Drops what was buffered (except `when: 'always'` events, which are dispatched). */
   discard(reason: DiscardReason): readonly EventEnvelope[] {
-    if (this._state !== 'open') return [];
+    if (this._state !== 'open') return NONE;
     this._state = 'discarded';
     this.discardReason = reason;
     const items = this.takeBuffer();
@@ -120,7 +126,7 @@ export class EventScope {
       else this.host.publish(always.map((b) => b.envelope));
     }
     if (dropped.length > 0) this.host.reportDiscard(dropped, reason);
-    this.host.track('openScopes', -1);
+    if (this.counted) this.host.track('openScopes', -1);
     return dropped;
   }
 

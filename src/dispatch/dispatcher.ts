@@ -6,6 +6,7 @@ import { invokeHandler } from './invoke-handler';
 
 const RESOLVED = Promise.resolve();
 const NO_HANDLERS: Route = { groups: [], size: 0 };
+const NO_OUTCOMES: readonly HandlerOutcome[] = Object.freeze([]);
 
 /** Called for every envelope as its dispatch starts (used by `waitFor`). */
 export type DispatchObserver = (envelope: EventEnvelope) => void;
@@ -14,13 +15,18 @@ export type DispatchObserver = (envelope: EventEnvelope) => void;
  * Runs envelopes through their routes. `run()` dispatches one envelope now;
  * `enqueue()` appends to a FIFO drained by at most `concurrency` events at
  * once, so committed events start in emission order.
+ *
+ * `run()` returns the report synchronously when every handler returned
+ * synchronously; promises appear only where a handler is async.
  */
 export class Dispatcher {
-  private readonly queue: EventEnvelope[] = [];
+  private readonly queue: (EventEnvelope | undefined)[] = [];
   private head = 0;
   private active = 0;
   private scheduled = false;
   private paused = false;
+  private pumping = false;
+  private readonly pumped = () => this.settle();
   readonly observers = new Set<DispatchObserver>();
 
   constructor(
@@ -46,9 +52,86 @@ export class Dispatcher {
     }
   }
 
-  /** Dispatches one envelope now and resolves with every handler's outcome. Never rejects. */
-  async run(envelope: EventEnvelope): Promise<DispatchReport> {
+  /**
+   * Dispatches one envelope now; every handler's outcome is in the report.
+   * Never throws or rejects. `after` runs when the report is ready (before
+   * the returned promise settles), without a promise of its own.
+   */
+  run(envelope: EventEnvelope, after?: () => void): DispatchReport | Promise<DispatchReport> {
     const started = performance.now();
+    if (this.observers.size > 0) this.notify(envelope);
+    const route =
+      this.filter && !this.filter(envelope)
+        ? NO_HANDLERS
+        : this.subscriptions.route((envelope.event as object).constructor);
+    const groups = route.groups;
+    if (groups.length === 0) {
+      this.deps.logger.debug(
+        { eventId: envelope.id, event: envelope.name },
+        'no handler for event',
+      );
+      return this.finish(envelope, NO_OUTCOMES, started, after);
+    }
+    if (groups.length === 1) {
+      const group = groups[0]!;
+      if (group.length === 1) {
+        // One handler: the report lasted as long as its invocation (no second clock read).
+        return invokeHandler(this.deps, group[0]!, envelope, started, (o) =>
+          this.finish(envelope, [o], started, after, o.durationMs),
+        );
+      }
+      const outcomes = group.map((s) => invokeHandler(this.deps, s, envelope, started));
+      return outcomes.some((o) => o instanceof Promise)
+        ? Promise.all(outcomes).then((os) => this.finish(envelope, os, started, after))
+        : this.finish(envelope, outcomes as HandlerOutcome[], started, after);
+    }
+    return this.runGroups(envelope, groups, started, after);
+  }
+
+  /** Envelopes still waiting in the queue. */
+  queued(): readonly EventEnvelope[] {
+    return this.queue.slice(this.head) as EventEnvelope[];
+  }
+
+  /** Stops starting queued events and returns (and forgets) them. */
+  stop(): EventEnvelope[] {
+    this.paused = true;
+    const left = this.queue.splice(this.head) as EventEnvelope[];
+    this.queue.length = 0;
+    this.head = 0;
+    if (left.length > 0) this.deps.tracker.done('queued', left.length);
+    return left;
+  }
+
+  private async runGroups(
+    envelope: EventEnvelope,
+    groups: Route['groups'],
+    started: number,
+    after: (() => void) | undefined,
+  ): Promise<DispatchReport> {
+    const outcomes: HandlerOutcome[] = [];
+    for (const group of groups) {
+      outcomes.push(
+        ...(await Promise.all(group.map((s) => invokeHandler(this.deps, s, envelope, started)))),
+      );
+    }
+    return this.finish(envelope, outcomes, started, after);
+  }
+
+  private finish(
+    envelope: EventEnvelope,
+    outcomes: readonly HandlerOutcome[],
+    started: number,
+    after: (() => void) | undefined,
+    durationMs = performance.now() - started,
+  ): DispatchReport {
+    const report = new DispatchReport(envelope, outcomes, durationMs);
+    if (this.deps.hooks.onDispatched) callHook(this.deps, 'onDispatched', report);
+    after?.();
+    return report;
+  }
+
+  private notify(envelope: EventEnvelope): void {
     for (const observe of this.observers) {
       try {
         observe(envelope);
@@ -56,48 +139,17 @@ export class Dispatcher {
         this.deps.logger.error({ err }, 'dispatch observer threw');
       }
     }
-    const route =
-      this.filter && !this.filter(envelope)
-        ? NO_HANDLERS
-        : this.subscriptions.route((envelope.event as object).constructor);
-    const outcomes: HandlerOutcome[] = [];
-    for (const group of route.groups) {
-      if (group.length === 1) outcomes.push(await invokeHandler(this.deps, group[0]!, envelope));
-      else
-        outcomes.push(
-          ...(await Promise.all(group.map((s) => invokeHandler(this.deps, s, envelope)))),
-        );
-    }
-    if (route.size === 0)
-      this.deps.logger.debug(
-        { eventId: envelope.id, event: envelope.name },
-        'no handler for event',
-      );
-    const report = new DispatchReport(envelope, outcomes, performance.now() - started);
-    callHook(this.deps, 'onDispatched', report);
-    return report;
-  }
-
-  /** Envelopes still waiting in the queue. */
-  queued(): readonly EventEnvelope[] {
-    return this.queue.slice(this.head);
-  }
-
-  /** Stops starting queued events and returns (and forgets) them. */
-  stop(): EventEnvelope[] {
-    this.paused = true;
-    const left = this.queue.splice(this.head);
-    this.queue.length = 0;
-    this.head = 0;
-    if (left.length > 0) this.deps.tracker.done('queued', left.length);
-    return left;
   }
 
   private pump(): void {
     const { tracker } = this.deps;
+    // A loop, not recursion: synchronous handlers settle inside it (settle()
+    // sees `pumping` and leaves the next event to the loop), so a long queue of
+    // sync events cannot grow the stack.
+    this.pumping = true;
     while (!this.paused && this.active < this.concurrency && this.head < this.queue.length) {
       const envelope = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as EventEnvelope;
+      this.queue[this.head++] = undefined;
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
         this.queue.splice(0, this.head);
         this.head = 0;
@@ -105,19 +157,14 @@ export class Dispatcher {
       this.active++;
       tracker.add('dispatching');
       tracker.done('queued');
-      this.run(envelope).then(
-        () => this.settle(),
-        (err: unknown) => {
-          this.deps.logger.error({ err, eventId: envelope.id }, 'internal dispatch error');
-          this.settle();
-        },
-      );
+      this.run(envelope, this.pumped);
     }
+    this.pumping = false;
   }
 
   private settle(): void {
     this.active--;
     this.deps.tracker.done('dispatching');
-    if (this.head < this.queue.length) this.pump();
+    if (!this.pumping && this.head < this.queue.length) this.pump();
   }
 }

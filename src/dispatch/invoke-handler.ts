@@ -1,3 +1,4 @@
+import { Envelope } from '../bus/envelope';
 import type { EventEnvelope } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
 import { HandlerThrewNonErrorError, HandlerTimeoutError } from '../errors';
@@ -8,19 +9,25 @@ import type { RetryDecision } from './hooks';
 import { InvocationContext } from './invocation-context';
 import { retryDelay } from './retry-delay';
 
+const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
+
 /**
  * Runs one subscription for one envelope, isolated: a sync throw, a rejection,
  * a non-Error throw, a timeout and a throwing `when` all end as a `failed`
  * outcome, never as an exception. Retries per policy, reports each failed
  * attempt to `onError`, dead-letters after the last one. Follow-ups of the
  * successful attempt are committed; those of failed attempts are discarded.
+ *
+ * Returns the outcome synchronously when the handler returned synchronously
+ * (no promise, no timeout): the common fast path allocates no promise.
  */
-export async function invokeHandler(
+export function invokeHandler<R = HandlerOutcome>(
   deps: DispatchDeps,
   sub: Subscription,
   envelope: EventEnvelope,
-): Promise<HandlerOutcome> {
-  const started = performance.now();
+  started: number,
+  next: (outcome: HandlerOutcome) => R = identity as (o: HandlerOutcome) => R,
+): R | Promise<R> {
   if (sub.when) {
     let pass: boolean;
     try {
@@ -28,78 +35,137 @@ export async function invokeHandler(
     } catch (thrown) {
       const error = toError(thrown, sub.id);
       reportFailure(deps, sub, envelope, 1, error, false, undefined);
-      return fail(deps, sub, envelope, 1, error, started);
+      return next(fail(deps, sub, envelope, 1, error, started));
     }
-    if (!pass)
-      return {
+    if (!pass) {
+      return next({
         handlerId: sub.id,
         status: 'skipped',
         attempts: 0,
         durationMs: performance.now() - started,
-        followUps: [],
-      };
-  }
-  for (let attempt = 1; ; attempt++) {
-    const seen = attempt === 1 ? envelope : { ...envelope, attempt };
-    const scope = deps.openInvocationScope(envelope);
-    const ctx = new InvocationContext(
-      seen,
-      sub.id,
-      attempt,
-      scope,
-      deps.logger,
-      deps.liveControllers,
-    );
-    try {
-      const result = await runAttempt(deps, sub, scope, ctx);
-      collectReturnedEvents(result, scope);
-      const followUps = scope.commit();
-      return {
-        handlerId: sub.id,
-        status: 'succeeded',
-        attempts: attempt,
-        durationMs: performance.now() - started,
-        result,
-        followUps,
-      };
-    } catch (thrown) {
-      const error = toError(thrown, sub.id);
-      scope.discard({ kind: 'handler-failed', handlerId: sub.id, error });
-      const willRetry =
-        attempt < sub.retry.attempts &&
-        !deps.isStopping() &&
-        allowsRetry(deps, { envelope: seen, handlerId: sub.id, attempt, error });
-      const delay = willRetry ? retryDelay(sub.retry, attempt + 1, deps.random) : undefined;
-      reportFailure(deps, sub, seen, attempt, error, willRetry, delay);
-      if (!willRetry) return fail(deps, sub, envelope, attempt, error, started);
-      // false: close() gave up waiting and cancelled the timer; the last error stands.
-      if (!(await deps.sleep(delay ?? 0))) {
-        deps.logger.error(
-          { err: error, handlerId: sub.id, eventId: envelope.id, attempt },
-          `handler ${sub.id}: retry cancelled by close(), dead-lettered`,
-        );
-        return fail(deps, sub, envelope, attempt, error, started);
-      }
-    } finally {
-      ctx.release();
+        followUps: NO_FOLLOW_UPS,
+      });
     }
   }
+  return runAttempt(deps, sub, envelope, 1, started, next);
 }
 
-function runAttempt(
+function identity<T>(value: T): T {
+  return value;
+}
+
+/** `next` applied to an outcome that may still be pending (a retry). */
+function then<R>(
+  outcome: HandlerOutcome | Promise<HandlerOutcome>,
+  next: (o: HandlerOutcome) => R,
+): R | Promise<R> {
+  return outcome instanceof Promise ? outcome.then(next) : next(outcome);
+}
+
+// `next` runs inside the same promise reaction as the handler's settlement:
+// one promise per async invocation, not one per layer (each promise costs
+// async-hook work on Node 20 once AsyncLocalStorage is in use).
+function runAttempt<R>(
   deps: DispatchDeps,
   sub: Subscription,
-  scope: EventScope,
-  ctx: InvocationContext,
-): Promise<unknown> {
+  envelope: EventEnvelope,
+  attempt: number,
+  started: number,
+  next: (outcome: HandlerOutcome) => R,
+): R | Promise<R> {
+  const seen = attempt === 1 ? envelope : withAttempt(envelope, attempt);
+  const scope = deps.openInvocationScope(envelope);
+  const ctx = new InvocationContext(
+    seen,
+    sub.id,
+    attempt,
+    scope,
+    deps.logger,
+    deps.liveControllers,
+  );
   let result: unknown;
   try {
-    result = scope.run(() => sub.invoke(ctx.envelope.event, ctx));
+    result = deps.runIn(scope, sub.invoke, envelope.event, ctx);
   } catch (thrown) {
-    return Promise.reject(thrown);
+    ctx.release();
+    return then(failed(deps, sub, envelope, attempt, thrown, scope, started), next);
   }
-  if (sub.timeoutMs === undefined) return Promise.resolve(result);
-  const timeoutMs = sub.timeoutMs;
+  if (sub.timeoutMs === undefined && !isThenable(result)) {
+    ctx.release();
+    return next(succeeded(sub, attempt, result, scope, started));
+  }
+  const settled =
+    sub.timeoutMs === undefined
+      ? Promise.resolve(result)
+      : withTimeout(deps, sub, sub.timeoutMs, ctx, result);
+  return settled.then(
+    (value) => {
+      ctx.release();
+      return next(succeeded(sub, attempt, value, scope, started));
+    },
+    (thrown: unknown) => {
+      ctx.release();
+      return then(failed(deps, sub, envelope, attempt, thrown, scope, started), next);
+    },
+  );
+}
+
+function succeeded(
+  sub: Subscription,
+  attempt: number,
+  result: unknown,
+  scope: EventScope,
+  started: number,
+): HandlerOutcome {
+  collectReturnedEvents(result, scope);
+  const followUps = scope.commit();
+  return {
+    handlerId: sub.id,
+    status: 'succeeded',
+    attempts: attempt,
+    durationMs: performance.now() - started,
+    result,
+    followUps,
+  };
+}
+
+function failed(
+  deps: DispatchDeps,
+  sub: Subscription,
+  envelope: EventEnvelope,
+  attempt: number,
+  thrown: unknown,
+  scope: EventScope,
+  started: number,
+): HandlerOutcome | Promise<HandlerOutcome> {
+  const error = toError(thrown, sub.id);
+  scope.discard({ kind: 'handler-failed', handlerId: sub.id, error });
+  const seen = attempt === 1 ? envelope : withAttempt(envelope, attempt);
+  const willRetry =
+    attempt < sub.retry.attempts &&
+    !deps.isStopping() &&
+    allowsRetry(deps, { envelope: seen, handlerId: sub.id, attempt, error });
+  const delay = willRetry ? retryDelay(sub.retry, attempt + 1, deps.random) : undefined;
+  reportFailure(deps, sub, seen, attempt, error, willRetry, delay);
+  if (!willRetry) return fail(deps, sub, envelope, attempt, error, started);
+  return deps.sleep(delay ?? 0).then((woke) => {
+    // false: close() gave up waiting and cancelled the timer; the last error stands.
+    if (woke) return runAttempt(deps, sub, envelope, attempt + 1, started, identity);
+    deps.logger.error(
+      { err: error, handlerId: sub.id, eventId: envelope.id, attempt },
+      `handler ${sub.id}: retry cancelled by close(), dead-lettered`,
+    );
+    return fail(deps, sub, envelope, attempt, error, started);
+  });
+}
+
+function withTimeout(
+  deps: DispatchDeps,
+  sub: Subscription,
+  timeoutMs: number,
+  ctx: InvocationContext,
+  result: unknown,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = deps.clock.setTimeout(() => {
       const error = new HandlerTimeoutError(sub.id, timeoutMs);
@@ -120,8 +186,21 @@ function runAttempt(
   });
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function withAttempt(envelope: EventEnvelope, attempt: number): EventEnvelope {
+  return envelope instanceof Envelope ? envelope.withAttempt(attempt) : { ...envelope, attempt };
+}
+
 /** Returned event instances (or arrays of them) become follow-ups; other return values are results only. */
 function collectReturnedEvents(result: unknown, scope: EventScope): void {
+  if (result === undefined || result === null || typeof result !== 'object') return;
   if (Array.isArray(result)) {
     for (const item of result) if (isEventInstance(item)) scope.add(item);
   } else if (isEventInstance(result)) scope.add(result);
@@ -196,7 +275,7 @@ function fail(
     attempts,
     durationMs: performance.now() - started,
     error,
-    followUps: [],
+    followUps: NO_FOLLOW_UPS,
   };
 }
 

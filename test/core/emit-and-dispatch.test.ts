@@ -74,7 +74,7 @@ describe('emit', () => {
     expect(e.version).toBe(2);
     expect(e.occurredAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(e.correlationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(e.correlationId).not.toBe(e.id);
+    expect(e.correlationId).toBe(e.id); // a root event outside any scope is its own correlation
     expect(e.causationId).toBeNull();
     expect(e.attempt).toBe(1);
     expect(e.depth).toBe(0);

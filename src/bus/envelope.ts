@@ -1,0 +1,82 @@
+import type { EventEnvelope } from './event-envelope';
+
+/**
+ * The bus's envelope implementation. Ids, the correlation id of a root event
+ * and the `Date` are made on first read: a dispatch nobody inspects pays for
+ * none of them (see docs/performance.md). A root event's correlation id is its
+ * own id unless a scope (a request) gave one.
+ */
+export class Envelope<E = unknown> implements EventEnvelope<E> {
+  private _id: string | undefined;
+  private _date: Date | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly version: number,
+    private readonly at: number,
+    private readonly correlation: string | undefined,
+    readonly causationId: string | null,
+    readonly depth: number,
+    readonly event: E,
+    private readonly newId: () => string,
+    /** The envelope of the event whose handler emitted this one (for cycle messages). */
+    readonly parent: Envelope | undefined,
+    readonly attempt = 1,
+    id?: string,
+  ) {
+    this._id = id;
+  }
+
+  get id(): string {
+    if (this._id === undefined) this._id = this.newId();
+    return this._id;
+  }
+
+  get correlationId(): string {
+    return this.correlation ?? this.id;
+  }
+
+  get occurredAt(): Date {
+    if (this._date === undefined) this._date = new Date(this.at);
+    return this._date;
+  }
+
+  /** The same envelope as seen by a later attempt. */
+  withAttempt(attempt: number): Envelope<E> {
+    return new Envelope(
+      this.name,
+      this.version,
+      this.at,
+      this.correlation ?? this.id,
+      this.causationId,
+      this.depth,
+      this.event,
+      this.newId,
+      this.parent,
+      attempt,
+      this.id,
+    );
+  }
+
+  /** Names of the causation chain up to this event (root first). */
+  chain(): string[] {
+    const names: string[] = [];
+    for (let e: Envelope | undefined = this; e; e = e.parent) names.unshift(e.name);
+    return names;
+  }
+
+  /** Plain data (what a transport serializes; also what `console.log` and Jest print). */
+  toJSON(): EventEnvelope<E> {
+    return {
+      id: this.id,
+      name: this.name,
+      version: this.version,
+      occurredAt: this.occurredAt,
+      correlationId: this.correlationId,
+      causationId: this.causationId,
+      attempt: this.attempt,
+      depth: this.depth,
+      event: this.event,
+    };
+  }
+}
