@@ -104,7 +104,7 @@ export class EventBus {
     this.dispatcher = new Dispatcher(
       this.makeDeps(options.random ?? Math.random, options.shouldRetry),
       this.subscriptions,
-      options.concurrency ?? 64,
+      options.concurrency ?? 1000,
       options.dispatchFilter,
     );
     this.transport = options.transport ?? new InMemoryTransport();

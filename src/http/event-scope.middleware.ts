@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import onFinished from 'on-finished';
 import type { EventBus } from '../bus/event-bus';
 import type { DiscardReason } from '../dispatch/hooks';
 
@@ -51,8 +50,8 @@ export function defaultCommitWhen(_ctx: Context, outcome: RequestOutcome): boole
 /**
  * Koa middleware that gives each request an event scope: `bus.emit()`
  * anywhere downstream (controllers, services, without passing `ctx`) buffers
- * into it, and nothing runs until the Node response has finished (on-finished:
- * `finish`, or `close` for an aborted connection). Then the scope commits (the
+ * into it, and nothing runs until the Node response has finished (its `close`
+ * event, which follows `finish`, or comes alone when the connection was aborted). Then the scope commits (the
  * request succeeded: no error escaped, status < 400) or is discarded and
  * reported to `onDiscard` with the reason.
  *
@@ -107,8 +106,10 @@ export function eventScope(bus: EventBus, options: EventScopeOptions = {}): Midd
       else scope.discard(discardReason(outcome));
     };
 
-    // Attached before the chain runs, so an early abort is never missed.
-    onFinished(ctx.res, () => {
+    // The response's 'close' fires once it has finished (after 'finish') or
+    // when the connection died first (client abort); attached before the
+    // chain runs, so an early abort is never missed.
+    ctx.res.once('close', () => {
       finished = true;
       settle();
     });

@@ -81,7 +81,8 @@ function routeHandler(
 ): Middleware {
   const method = instance[route.handler] as (...args: unknown[]) => unknown;
   return async (ctx: Context) => {
-    const args = await resolveArguments(route.params, ctx);
+    const resolved = resolveArguments(route.params, ctx);
+    const args = resolved instanceof Promise ? await resolved : resolved;
     await sendResult(ctx, route.httpCode, () => method.apply(instance, args));
   };
 }

@@ -8,16 +8,22 @@ import { validateDto } from './validate-dto';
  * The arguments of one route method call, from its (checked) bindings.
  * DTOs are validated here, so a bad request fails before the method runs.
  */
-export async function resolveArguments(
+export function resolveArguments(
   params: readonly ParamBinding[],
   ctx: Context,
-): Promise<unknown[]> {
+): unknown[] | Promise<unknown[]> {
   const args: unknown[] = [];
-  for (const binding of params) args.push(await resolveOne(binding, ctx));
-  return args;
+  let pending = false;
+  for (const binding of params) {
+    const arg = resolveOne(binding, ctx);
+    if (arg instanceof Promise) pending = true;
+    args.push(arg);
+  }
+  // Only DTO validation is asynchronous: routes without DTOs make no promise here.
+  return pending ? Promise.all(args) : args;
 }
 
-async function resolveOne(binding: ParamBinding, ctx: Context): Promise<unknown> {
+function resolveOne(binding: ParamBinding, ctx: Context): unknown {
   switch (binding.kind) {
     case 'body': {
       const body = ctx.request.body;
