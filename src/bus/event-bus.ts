@@ -7,14 +7,13 @@ import type { DispatchReport } from '../dispatch/dispatch-report';
 import { Dispatcher } from '../dispatch/dispatcher';
 import type { BusHooks, DeadLetter, DiscardReason } from '../dispatch/hooks';
 import { consoleLogger, type Logger } from '../dispatch/logger';
+import { RetryTimers } from '../dispatch/retry-timers';
 import { type PendingWork, WorkTracker } from '../dispatch/work-tracker';
 import {
   BusClosedError,
   BusOverflowError,
   CausationDepthExceededError,
   DrainTimeoutError,
-  InvalidEventError,
-  WaitForTimeoutError,
 } from '../errors';
 import {
   buildSubscriptions,
@@ -24,18 +23,20 @@ import {
 import { discoverHandlers } from '../handlers/discover-handlers';
 import type { EventContext } from '../handlers/event-context';
 import type { OnEventOptions } from '../handlers/handler-options';
-import { readEventInfo } from '../handlers/metadata';
 import { SubscriptionMap } from '../handlers/subscription-map';
 import { InMemoryTransport } from '../transport/in-memory-transport';
 import type { Transport } from '../transport/transport';
 import type { Class } from '../types';
 import type { EventBusOptions } from './bus-options';
 import type { CloseReport, EventDescription } from './close-report';
+import { describeSubscriptions } from './describe-subscriptions';
 import type { EmitOptions } from './emit-options';
 import { Envelope } from './envelope';
 import type { EventEnvelope } from './event-envelope';
+import { EventNames } from './event-names';
 import { EventScope, type ScopeHost, type ScopeLineage } from './event-scope';
 import { ScopeStorage } from './scope-storage';
+import { type WaitForOptions, waitForEvent } from './wait-for';
 
 /** Lineage of root events emitted outside any scope: each is its own correlation. */
 const ROOT: ScopeLineage = Object.freeze({});
@@ -66,9 +67,9 @@ export class EventBus {
   private readonly transport: Transport;
   private readonly hooks: BusHooks;
   private readonly clock: Clock;
-  private readonly names = new Map<Function, { name: string; version: number }>();
+  private readonly names = new EventNames();
   private readonly letters: DeadLetter[] = [];
-  private readonly retryTimers = new Map<unknown, (woke: boolean) => void>();
+  private readonly retryTimers: RetryTimers;
   private readonly liveControllers = new Set<AbortController>();
   private readonly host: ScopeHost;
   private readonly newId: () => string;
@@ -100,6 +101,7 @@ export class EventBus {
     if (options.resolver instanceof ConstructorResolver)
       options.resolver.register([EventBus, this]);
     this.hookDeps = { hooks: this.hooks, logger: this.logger };
+    this.retryTimers = new RetryTimers(this.clock, this.tracker);
     this.host = this.makeHost();
     this.dispatcher = new Dispatcher(
       this.makeDeps(options.random ?? Math.random, options.shouldRetry),
@@ -163,7 +165,7 @@ export class EventBus {
     try {
       const scope = this.storage.current();
       if ((!scope || scope.lineage.causedBy === undefined) && !this.admit(event, true)) {
-        throw new BusOverflowError(this.opts.maxInFlight, this.nameOf(event).name);
+        throw new BusOverflowError(this.opts.maxInFlight, this.names.of(event).name);
       }
       envelope = this.createEnvelope(event, scope?.lineage ?? ROOT);
     } catch (err) {
@@ -232,7 +234,7 @@ export class EventBus {
   ): () => void {
     const source = `bus.on#${++this.onCount}`;
     const sub = makeSubscription({
-      id: options.id ?? `on(${this.nameOfClass(eventClass).name})#${this.onCount}`,
+      id: options.id ?? `on(${this.names.ofClass(eventClass).name})#${this.onCount}`,
       source,
       eventClass,
       options: options as OnEventOptions<unknown>,
@@ -260,31 +262,10 @@ export class EventBus {
    */
   waitFor<C extends Class<object>>(
     eventClass: C,
-    options: {
-      where?: (event: InstanceType<C>, envelope: EventEnvelope<InstanceType<C>>) => boolean;
-      timeoutMs?: number;
-      includeSubclasses?: boolean;
-    } = {},
+    options: WaitForOptions<InstanceType<C>> = {},
   ): Promise<InstanceType<C>> {
-    const timeoutMs = options.timeoutMs ?? 5_000;
-    return new Promise((resolve, reject) => {
-      const observer = (envelope: EventEnvelope) => {
-        const e = envelope.event as InstanceType<C>;
-        const classMatch = options.includeSubclasses
-          ? e instanceof eventClass
-          : (e as object).constructor === eventClass;
-        if (!classMatch) return;
-        if (options.where && !options.where(e, envelope as EventEnvelope<InstanceType<C>>)) return;
-        this.dispatcher.observers.delete(observer);
-        this.clock.clearTimeout(timer);
-        resolve(e);
-      };
-      const timer = this.clock.setTimeout(() => {
-        this.dispatcher.observers.delete(observer);
-        reject(new WaitForTimeoutError(this.nameOfClass(eventClass).name, timeoutMs));
-      }, timeoutMs);
-      this.dispatcher.observers.add(observer);
-    });
+    const { name } = this.names.ofClass(eventClass);
+    return waitForEvent(this.dispatcher.observers, this.clock, name, eventClass, options);
   }
 
   /**
@@ -341,21 +322,7 @@ export class EventBus {
 
   /** Event → handlers table: what is wired, for logs and startup checks. */
   describe(): EventDescription[] {
-    return [...this.subscriptions.entries()].map(([cls, subs]) => {
-      const { name, version } = this.nameOfClass(cls);
-      return {
-        event: name,
-        version,
-        handlers: subs.map((s) => ({
-          id: s.id,
-          source: s.source,
-          order: s.order,
-          attempts: s.retry.attempts,
-          timeoutMs: s.timeoutMs,
-          includeSubclasses: s.includeSubclasses,
-        })),
-      };
-    });
+    return describeSubscriptions(this.subscriptions, this.names);
   }
 
   private async doClose(timeoutMs: number): Promise<CloseReport> {
@@ -369,10 +336,7 @@ export class EventBus {
       this.stopping = true;
       discarded = this.dispatcher.stop();
       if (discarded.length > 0) this.reportDiscard(discarded, { kind: 'closed' });
-      for (const [handle, wake] of this.retryTimers) {
-        this.clock.clearTimeout(handle);
-        wake(false);
-      }
+      this.retryTimers.cancelAll();
       for (const c of this.liveControllers) c.abort(new BusClosedError('(running handler)'));
     }
     const pending = this.tracker.snapshot();
@@ -387,9 +351,9 @@ export class EventBus {
 
   /** maxInFlight / closed checks for root events. False: dropped (overflow 'drop'). */
   private admit(event: object, forDispatch = false): boolean {
-    if (this.closing) throw new BusClosedError(this.nameOf(event).name);
+    if (this.closing) throw new BusClosedError(this.names.of(event).name);
     if (this.tracker.inFlight() < this.opts.maxInFlight) return true;
-    const error = new BusOverflowError(this.opts.maxInFlight, this.nameOf(event).name);
+    const error = new BusOverflowError(this.opts.maxInFlight, this.names.of(event).name);
     if (this.opts.overflow === 'throw' || forDispatch) throw error;
     const envelope = this.createEnvelope(event, ROOT);
     this.reportDiscard([envelope], { kind: 'overflow', error });
@@ -397,7 +361,7 @@ export class EventBus {
   }
 
   private createEnvelope(event: object, lineage: ScopeLineage): Envelope {
-    const { name, version } = this.nameOf(event);
+    const { name, version } = this.names.of(event);
     const cause = lineage.causedBy;
     const envelope = cause
       ? new Envelope(
@@ -424,25 +388,6 @@ export class EventBus {
         );
     if (this.hooks.onEmitted) callHook(this.hookDeps, 'onEmitted', envelope);
     return envelope;
-  }
-
-  private nameOf(event: unknown): { name: string; version: number } {
-    if (typeof event !== 'object' || event === null)
-      throw new InvalidEventError(event === null ? 'null' : typeof event);
-    const ctor = (event as object).constructor;
-    if (typeof ctor !== 'function' || ctor === Object || Array.isArray(event)) {
-      throw new InvalidEventError(Array.isArray(event) ? 'an array' : 'a plain object');
-    }
-    return this.nameOfClass(ctor);
-  }
-
-  private nameOfClass(cls: Function): { name: string; version: number } {
-    let info = this.names.get(cls);
-    if (!info) {
-      info = readEventInfo(cls as Class) ?? { name: cls.name || '(anonymous event)', version: 1 };
-      this.names.set(cls, info);
-    }
-    return info;
   }
 
   private publish(envelopes: readonly EventEnvelope[]): void {
@@ -501,18 +446,7 @@ export class EventBus {
       },
       shouldRetry,
       isStopping: () => this.stopping,
-      sleep: (ms) => {
-        this.tracker.add('retrying');
-        return new Promise<boolean>((resolve) => {
-          const wake = (woke: boolean) => {
-            this.retryTimers.delete(handle);
-            this.tracker.done('retrying');
-            resolve(woke);
-          };
-          const handle = this.clock.setTimeout(() => wake(true), ms);
-          this.retryTimers.set(handle, wake);
-        });
-      },
+      sleep: (ms) => this.retryTimers.sleep(ms),
     };
   }
 }

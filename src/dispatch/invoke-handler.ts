@@ -1,13 +1,14 @@
 import { Envelope } from '../bus/envelope';
 import type { EventEnvelope } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
-import { HandlerThrewNonErrorError, HandlerTimeoutError } from '../errors';
+import { HandlerTimeoutError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
-import { callHook, type DispatchDeps } from './dispatch-deps';
+import type { DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
-import type { RetryDecision } from './hooks';
+import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
 import { retryDelay } from './retry-delay';
+import { collectReturnedEvents } from './returned-events';
 
 const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
 
@@ -196,99 +197,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function withAttempt(envelope: EventEnvelope, attempt: number): EventEnvelope {
   return envelope instanceof Envelope ? envelope.withAttempt(attempt) : { ...envelope, attempt };
-}
-
-/** Returned event instances (or arrays of them) become follow-ups; other return values are results only. */
-function collectReturnedEvents(result: unknown, scope: EventScope): void {
-  if (result === undefined || result === null || typeof result !== 'object') return;
-  if (Array.isArray(result)) {
-    for (const item of result) if (isEventInstance(item)) scope.add(item);
-  } else if (isEventInstance(result)) scope.add(result);
-}
-
-function isEventInstance(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return (
-    proto !== null &&
-    proto !== Object.prototype &&
-    proto !== Array.prototype &&
-    typeof (value as { then?: unknown }).then !== 'function' &&
-    !(value instanceof Error)
-  );
-}
-
-function reportFailure(
-  deps: DispatchDeps,
-  sub: Subscription,
-  envelope: EventEnvelope,
-  attempt: number,
-  error: Error,
-  willRetry: boolean,
-  retryInMs: number | undefined,
-): void {
-  (willRetry ? deps.logger.warn : deps.logger.error).call(
-    deps.logger,
-    {
-      err: error,
-      handlerId: sub.id,
-      eventId: envelope.id,
-      event: envelope.name,
-      correlationId: envelope.correlationId,
-      attempt,
-      willRetry,
-    },
-    willRetry
-      ? `handler ${sub.id} failed (attempt ${attempt}), retrying in ${retryInMs} ms`
-      : `handler ${sub.id} failed (attempt ${attempt}), giving up`,
-  );
-  callHook(deps, 'onError', {
-    envelope,
-    handlerId: sub.id,
-    attempt,
-    error,
-    willRetry,
-    ...(retryInMs === undefined ? {} : { retryInMs }),
-  });
-}
-
-function fail(
-  deps: DispatchDeps,
-  sub: Subscription,
-  envelope: EventEnvelope,
-  attempts: number,
-  error: Error,
-  started: number,
-): HandlerOutcome {
-  const letter = {
-    envelope,
-    handlerId: sub.id,
-    attempts,
-    error,
-    failedAt: new Date(deps.clock.now()),
-  };
-  deps.keepDeadLetter(letter);
-  callHook(deps, 'onDeadLetter', letter);
-  return {
-    handlerId: sub.id,
-    status: 'failed',
-    attempts,
-    durationMs: performance.now() - started,
-    error,
-    followUps: NO_FOLLOW_UPS,
-  };
-}
-
-function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
-  if (!deps.shouldRetry) return true;
-  try {
-    return deps.shouldRetry(info) !== false;
-  } catch (err) {
-    deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry threw; not retrying');
-    return false;
-  }
-}
-
-function toError(thrown: unknown, handlerId: string): Error {
-  return thrown instanceof Error ? thrown : new HandlerThrewNonErrorError(handlerId, thrown);
 }

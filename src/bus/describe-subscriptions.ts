@@ -1,0 +1,25 @@
+import type { SubscriptionMap } from '../handlers/subscription-map';
+import type { EventDescription } from './close-report';
+import type { EventNames } from './event-names';
+
+/** The events → handlers table of `bus.describe()`. */
+export function describeSubscriptions(
+  subscriptions: SubscriptionMap,
+  names: EventNames,
+): EventDescription[] {
+  return [...subscriptions.entries()].map(([cls, subs]) => {
+    const { name, version } = names.ofClass(cls);
+    return {
+      event: name,
+      version,
+      handlers: subs.map((s) => ({
+        id: s.id,
+        source: s.source,
+        order: s.order,
+        attempts: s.retry.attempts,
+        timeoutMs: s.timeoutMs,
+        includeSubclasses: s.includeSubclasses,
+      })),
+    };
+  });
+}

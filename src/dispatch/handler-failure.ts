@@ -1,0 +1,87 @@
+import type { EventEnvelope } from '../bus/event-envelope';
+import { HandlerThrewNonErrorError } from '../errors';
+import type { Subscription } from '../handlers/subscription';
+import { callHook, type DispatchDeps } from './dispatch-deps';
+import type { HandlerOutcome } from './dispatch-report';
+import type { RetryDecision } from './hooks';
+
+const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
+
+// What happens to a failed attempt: logged (warn while it will be retried,
+// error when final), reported to onError, and after the last attempt
+// dead-lettered. Every hook call is isolated.
+
+export function reportFailure(
+  deps: DispatchDeps,
+  sub: Subscription,
+  envelope: EventEnvelope,
+  attempt: number,
+  error: Error,
+  willRetry: boolean,
+  retryInMs: number | undefined,
+): void {
+  (willRetry ? deps.logger.warn : deps.logger.error).call(
+    deps.logger,
+    {
+      err: error,
+      handlerId: sub.id,
+      eventId: envelope.id,
+      event: envelope.name,
+      correlationId: envelope.correlationId,
+      attempt,
+      willRetry,
+    },
+    willRetry
+      ? `handler ${sub.id} failed (attempt ${attempt}), retrying in ${retryInMs} ms`
+      : `handler ${sub.id} failed (attempt ${attempt}), giving up`,
+  );
+  callHook(deps, 'onError', {
+    envelope,
+    handlerId: sub.id,
+    attempt,
+    error,
+    willRetry,
+    ...(retryInMs === undefined ? {} : { retryInMs }),
+  });
+}
+
+export function fail(
+  deps: DispatchDeps,
+  sub: Subscription,
+  envelope: EventEnvelope,
+  attempts: number,
+  error: Error,
+  started: number,
+): HandlerOutcome {
+  const letter = {
+    envelope,
+    handlerId: sub.id,
+    attempts,
+    error,
+    failedAt: new Date(deps.clock.now()),
+  };
+  deps.keepDeadLetter(letter);
+  callHook(deps, 'onDeadLetter', letter);
+  return {
+    handlerId: sub.id,
+    status: 'failed',
+    attempts,
+    durationMs: performance.now() - started,
+    error,
+    followUps: NO_FOLLOW_UPS,
+  };
+}
+
+export function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
+  if (!deps.shouldRetry) return true;
+  try {
+    return deps.shouldRetry(info) !== false;
+  } catch (err) {
+    deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry threw; not retrying');
+    return false;
+  }
+}
+
+export function toError(thrown: unknown, handlerId: string): Error {
+  return thrown instanceof Error ? thrown : new HandlerThrewNonErrorError(handlerId, thrown);
+}

@@ -1,0 +1,21 @@
+import type { EventScope } from '../bus/event-scope';
+
+/** Returned event instances (or arrays of them) become follow-ups; other return values are results only. */
+export function collectReturnedEvents(result: unknown, scope: EventScope): void {
+  if (result === undefined || result === null || typeof result !== 'object') return;
+  if (Array.isArray(result)) {
+    for (const item of result) if (isEventInstance(item)) scope.add(item);
+  } else if (isEventInstance(result)) scope.add(result);
+}
+
+function isEventInstance(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (
+    proto !== null &&
+    proto !== Object.prototype &&
+    proto !== Array.prototype &&
+    typeof (value as { then?: unknown }).then !== 'function' &&
+    !(value instanceof Error)
+  );
+}
