@@ -123,7 +123,12 @@ export class EventBus {
       ...(options.defaultTimeoutMs ? { timeoutMs: options.defaultTimeoutMs } : {}),
     };
     for (const cls of new Set(classes))
-      this.subscriptions.add(buildSubscriptions(cls, this.resolver, this.defaults));
+      this.subscriptions.add(
+        buildSubscriptions(cls, this.resolver, this.defaults, {
+          handlerScopes: options.handlerScopes ?? 'auto',
+          busToken: EventBus,
+        }),
+      );
   }
 
   /**

@@ -1,7 +1,11 @@
 import type { EventEnvelope } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
 import type { EventContext } from '../handlers/event-context';
+import type { DispatchDeps } from './dispatch-deps';
+import type { DiscardReason } from './hooks';
 import type { Logger } from './logger';
+
+const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
 
 /**
  * The `EventContext` of one attempt. The AbortController is created only when
@@ -11,14 +15,32 @@ export class InvocationContext implements EventContext {
   private controller: AbortController | undefined;
   private childLogger: Logger | undefined;
 
+  private followUps: EventScope | undefined;
+
   constructor(
     readonly envelope: EventEnvelope,
     readonly handlerId: string,
     readonly attempt: number,
-    private readonly scope: EventScope,
-    private readonly baseLogger: Logger,
-    private readonly liveControllers: Set<AbortController>,
+    /** The envelope as dispatched (attempt 1): what follow-ups are caused by. */
+    private readonly causedBy: EventEnvelope,
+    private readonly deps: Pick<DispatchDeps, 'openInvocationScope' | 'logger' | 'liveControllers'>,
   ) {}
+
+  /** The scope collecting this attempt's follow-ups, opened on first use. */
+  scope(): EventScope {
+    if (!this.followUps) this.followUps = this.deps.openInvocationScope(this.causedBy);
+    return this.followUps;
+  }
+
+  /** Dispatches the follow-ups (none: nothing to do). */
+  commit(): readonly EventEnvelope[] {
+    return this.followUps ? this.followUps.commit() : NO_FOLLOW_UPS;
+  }
+
+  /** Drops the follow-ups of a failed attempt. */
+  discard(reason: DiscardReason): void {
+    this.followUps?.discard(reason);
+  }
 
   get signal(): AbortSignal {
     return this.ensureController().signal;
@@ -33,7 +55,7 @@ export class InvocationContext implements EventContext {
         correlationId: this.envelope.correlationId,
         attempt: this.attempt,
       };
-      const base = this.baseLogger;
+      const base = this.deps.logger;
       this.childLogger = {
         error: (o, m) => base.error({ ...fields, ...o }, m),
         warn: (o, m) => base.warn({ ...fields, ...o }, m),
@@ -45,7 +67,7 @@ export class InvocationContext implements EventContext {
   }
 
   emit(event: object): void {
-    this.scope.add(event);
+    this.scope().add(event);
   }
 
   /** Aborts `signal` (timeout or bus close). */
@@ -55,13 +77,13 @@ export class InvocationContext implements EventContext {
 
   /** Forgets the controller once the attempt has settled. */
   release(): void {
-    if (this.controller) this.liveControllers.delete(this.controller);
+    if (this.controller) this.deps.liveControllers.delete(this.controller);
   }
 
   private ensureController(): AbortController {
     if (!this.controller) {
       this.controller = new AbortController();
-      this.liveControllers.add(this.controller);
+      this.deps.liveControllers.add(this.controller);
     }
     return this.controller;
   }

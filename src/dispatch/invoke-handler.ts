@@ -1,6 +1,5 @@
 import { Envelope } from '../bus/envelope';
 import type { EventEnvelope } from '../bus/event-envelope';
-import type { EventScope } from '../bus/event-scope';
 import { HandlerTimeoutError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
 import type { DispatchDeps } from './dispatch-deps';
@@ -75,25 +74,22 @@ function runAttempt<R>(
   next: (outcome: HandlerOutcome) => R,
 ): R | Promise<R> {
   const seen = attempt === 1 ? envelope : withAttempt(envelope, attempt);
-  const scope = deps.openInvocationScope(envelope);
-  const ctx = new InvocationContext(
-    seen,
-    sub.id,
-    attempt,
-    scope,
-    deps.logger,
-    deps.liveControllers,
-  );
+  const ctx = new InvocationContext(seen, sub.id, attempt, envelope, deps);
   let result: unknown;
   try {
-    result = deps.runIn(scope, sub.invoke, envelope.event, ctx);
+    // Handlers that can reach the bus (it was injected somewhere in their
+    // constructor graph) run in their own scope, so `bus.emit()` from inside
+    // is a follow-up; the others skip AsyncLocalStorage altogether.
+    result = sub.needsScope
+      ? deps.runIn(ctx.scope(), sub.invoke, envelope.event, ctx)
+      : sub.invoke(envelope.event, ctx);
   } catch (thrown) {
     ctx.release();
-    return then(failed(deps, sub, envelope, attempt, thrown, scope, started), next);
+    return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
   }
   if (sub.timeoutMs === undefined && !isThenable(result)) {
     ctx.release();
-    return next(succeeded(sub, attempt, result, scope, started));
+    return next(succeeded(sub, attempt, result, ctx, started));
   }
   const settled =
     sub.timeoutMs === undefined
@@ -102,11 +98,11 @@ function runAttempt<R>(
   return settled.then(
     (value) => {
       ctx.release();
-      return next(succeeded(sub, attempt, value, scope, started));
+      return next(succeeded(sub, attempt, value, ctx, started));
     },
     (thrown: unknown) => {
       ctx.release();
-      return then(failed(deps, sub, envelope, attempt, thrown, scope, started), next);
+      return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
     },
   );
 }
@@ -115,11 +111,11 @@ function succeeded(
   sub: Subscription,
   attempt: number,
   result: unknown,
-  scope: EventScope,
+  ctx: InvocationContext,
   started: number,
 ): HandlerOutcome {
-  collectReturnedEvents(result, scope);
-  const followUps = scope.commit();
+  collectReturnedEvents(result, ctx);
+  const followUps = ctx.commit();
   return {
     handlerId: sub.id,
     status: 'succeeded',
@@ -136,11 +132,11 @@ function failed(
   envelope: EventEnvelope,
   attempt: number,
   thrown: unknown,
-  scope: EventScope,
+  ctx: InvocationContext,
   started: number,
 ): HandlerOutcome | Promise<HandlerOutcome> {
   const error = toError(thrown, sub.id);
-  scope.discard({ kind: 'handler-failed', handlerId: sub.id, error });
+  ctx.discard({ kind: 'handler-failed', handlerId: sub.id, error });
   const seen = attempt === 1 ? envelope : withAttempt(envelope, attempt);
   const willRetry =
     attempt < sub.retry.attempts &&

@@ -1,11 +1,11 @@
-import type { EventScope } from '../bus/event-scope';
+import type { InvocationContext } from './invocation-context';
 
 /** Returned event instances (or arrays of them) become follow-ups; other return values are results only. */
-export function collectReturnedEvents(result: unknown, scope: EventScope): void {
+export function collectReturnedEvents(result: unknown, ctx: InvocationContext): void {
   if (result === undefined || result === null || typeof result !== 'object') return;
   if (Array.isArray(result)) {
-    for (const item of result) if (isEventInstance(item)) scope.add(item);
-  } else if (isEventInstance(result)) scope.add(result);
+    for (const item of result) if (isEventInstance(item)) ctx.emit(item);
+  } else if (isEventInstance(result)) ctx.emit(result);
 }
 
 function isEventInstance(value: unknown): value is object {
