@@ -40,7 +40,15 @@ export interface AppOptions
   shutdownTimeoutMs?: number;
 }
 
-/** What `app.close()` reports: the bus's `CloseReport` plus whether open connections had to be cut. */
+/**
+ * What `app.close()` reports: the bus's `CloseReport` plus whether open connections had to be cut.
+ *
+ * @example
+ * ```ts
+ * const report = await app.close(5_000);
+ * if (!report.drained) console.warn('left behind', report.pending, report.discarded);
+ * ```
+ */
 export interface AppCloseReport extends CloseReport {
   /** True when open requests did not finish in time and their connections were destroyed. */
   connectionsForced: boolean;
@@ -49,6 +57,14 @@ export interface AppCloseReport extends CloseReport {
 /**
  * An application: Koa + router + bus, wired. `koa`, `router` and `bus` are
  * there for users who extend it (more middleware, more routes).
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ controllers: [UsersController], handlers: [SendWelcomeEmail] });
+ * app.koa.use(myMiddleware);        // extend it
+ * await app.listen(3000);
+ * await app.close();
+ * ```
  */
 export interface App {
   readonly koa: Koa;

@@ -6,7 +6,14 @@
  * sync.
  */
 
-/** Stable error codes. Never renamed; new ones are only added. */
+/**
+ * Stable error codes. Never renamed; new ones are only added.
+ *
+ * @example
+ * ```ts
+ * if (isKoaEventBusError(err, ErrorCode.BusOverflow)) ctx.status = 503;
+ * ```
+ */
 export const ErrorCode = {
   ReflectMetadataMissing: 'KEB_REFLECT_METADATA_MISSING',
   MissingEventHandlerDecorator: 'KEB_MISSING_EVENT_HANDLER_DECORATOR',
@@ -35,7 +42,14 @@ export const ErrorCode = {
   TestingKit: 'KEB_TESTING_KIT',
 } as const;
 
-/** Union of every stable error code. */
+/**
+ * Union of every stable error code.
+ *
+ * @example
+ * ```ts
+ * const code: ErrorCode = 'KEB_HANDLER_TIMEOUT';
+ * ```
+ */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
@@ -67,6 +81,11 @@ export class KoaEventBusError extends Error {
 /**
  * True when `err` is a koa-event-bus error (optionally with the given code).
  * Works across duplicate copies of the package, unlike `instanceof`.
+ *
+ * @example
+ * ```ts
+ * if (isKoaEventBusError(err, 'KEB_VALIDATION_FAILED')) console.log(err.hint);
+ * ```
  */
 export function isKoaEventBusError(err: unknown, code?: ErrorCode): err is KoaEventBusError {
   if (typeof err !== 'object' || err === null) return false;
@@ -74,7 +93,15 @@ export function isKoaEventBusError(err: unknown, code?: ErrorCode): err is KoaEv
   return typeof c === 'string' && c.startsWith('KEB_') && (code === undefined || c === code);
 }
 
-/** reflect-metadata is not loaded, so decorator metadata cannot be recorded or read. */
+/**
+ * reflect-metadata is not loaded, so decorator metadata cannot be recorded or read.
+ *
+ * @example
+ * ```ts
+ * // entry point, first line:
+ * import 'reflect-metadata';
+ * ```
+ */
 export class ReflectMetadataMissingError extends KoaEventBusError {
   constructor() {
     super(
@@ -85,7 +112,15 @@ export class ReflectMetadataMissingError extends KoaEventBusError {
   }
 }
 
-/** A class has `@OnEvent` methods but is not marked with `@EventHandler()`. */
+/**
+ * A class has `@OnEvent` methods but is not marked with `@EventHandler()`.
+ *
+ * @example
+ * ```ts
+ * @EventHandler() // ← without it, createEventBus throws KEB_MISSING_EVENT_HANDLER_DECORATOR
+ * class Audit { @OnEvent(UserRegistered) record() {} }
+ * ```
+ */
 export class MissingEventHandlerDecoratorError extends KoaEventBusError {
   constructor(readonly className: string) {
     super(
@@ -96,7 +131,14 @@ export class MissingEventHandlerDecoratorError extends KoaEventBusError {
   }
 }
 
-/** A class passed as a handler carries no handler metadata at all. */
+/**
+ * A class passed as a handler carries no handler metadata at all.
+ *
+ * @example
+ * ```ts
+ * createEventBus({ handlers: [Mailer] }); // throws KEB_NOT_A_HANDLER_CLASS: Mailer is a service
+ * ```
+ */
 export class NotAHandlerClassError extends KoaEventBusError {
   constructor(readonly className: string) {
     super(
@@ -107,7 +149,14 @@ export class NotAHandlerClassError extends KoaEventBusError {
   }
 }
 
-/** Two subscriptions on one bus share a handler id. */
+/**
+ * Two subscriptions on one bus share a handler id.
+ *
+ * @example
+ * ```ts
+ * @OnEvent(UserRegistered, { id: 'welcome-email' }) // ids must be unique per bus
+ * ```
+ */
 export class DuplicateHandlerIdError extends KoaEventBusError {
   constructor(
     readonly handlerId: string,
@@ -121,7 +170,14 @@ export class DuplicateHandlerIdError extends KoaEventBusError {
   }
 }
 
-/** `@OnEvent` options that cannot work (negative attempts, non-integer order...). */
+/**
+ * `@OnEvent` options that cannot work (negative attempts, non-integer order...).
+ *
+ * @example
+ * ```ts
+ * @OnEvent(UserRegistered, { retry: { attempts: 0 } }) // KEB_INVALID_HANDLER_OPTIONS at startup
+ * ```
+ */
 export class InvalidHandlerOptionsError extends KoaEventBusError {
   constructor(
     readonly handlerId: string,
@@ -135,7 +191,15 @@ export class InvalidHandlerOptionsError extends KoaEventBusError {
   }
 }
 
-/** A file matched by `discover` could not be loaded. */
+/**
+ * A file matched by `discover` could not be loaded.
+ *
+ * @example
+ * ```ts
+ * try { createEventBus({ discover: ['src/**\/*.handler.ts'] }); }
+ * catch (err) { if (err instanceof DiscoveryFailedError) console.error(err.file, err.cause); }
+ * ```
+ */
 export class DiscoveryFailedError extends KoaEventBusError {
   constructor(
     readonly file: string,
@@ -150,7 +214,15 @@ export class DiscoveryFailedError extends KoaEventBusError {
   }
 }
 
-/** The resolver cannot build a constructor parameter. */
+/**
+ * The resolver cannot build a constructor parameter.
+ *
+ * @example
+ * ```ts
+ * // constructor(private readonly repo: UserRepo) where UserRepo is an interface:
+ * createEventBus({ handlers, providers: [[USER_REPO, new PgUserRepo(pool)]] }); // + @Inject(USER_REPO)
+ * ```
+ */
 export class UnresolvableDependencyError extends KoaEventBusError {
   constructor(
     readonly className: string,
@@ -167,7 +239,14 @@ export class UnresolvableDependencyError extends KoaEventBusError {
   }
 }
 
-/** Constructor injection found a cycle. */
+/**
+ * Constructor injection found a cycle.
+ *
+ * @example
+ * ```ts
+ * err.path; // ['A', 'B', 'A']
+ * ```
+ */
 export class CircularDependencyError extends KoaEventBusError {
   constructor(readonly path: readonly string[]) {
     super(
@@ -178,7 +257,15 @@ export class CircularDependencyError extends KoaEventBusError {
   }
 }
 
-/** Something that is not an event class instance was emitted or dispatched. */
+/**
+ * Something that is not an event class instance was emitted or dispatched.
+ *
+ * @example
+ * ```ts
+ * bus.emit({ userId: 'u1' });              // throws KEB_INVALID_EVENT
+ * bus.emit(new UserRegistered('u1', 'a')); // fine
+ * ```
+ */
 export class InvalidEventError extends KoaEventBusError {
   constructor(readonly received: string) {
     super(
@@ -189,7 +276,14 @@ export class InvalidEventError extends KoaEventBusError {
   }
 }
 
-/** A handler invocation ran past its `timeoutMs`. */
+/**
+ * A handler invocation ran past its `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * hooks: { onError: ({ error }) => { if (error instanceof HandlerTimeoutError) metrics.timeouts++; } }
+ * ```
+ */
 export class HandlerTimeoutError extends KoaEventBusError {
   constructor(
     readonly handlerId: string,
@@ -203,7 +297,14 @@ export class HandlerTimeoutError extends KoaEventBusError {
   }
 }
 
-/** A handler threw (or rejected with) something that is not an Error; it is wrapped here. */
+/**
+ * A handler threw (or rejected with) something that is not an Error; it is wrapped here.
+ *
+ * @example
+ * ```ts
+ * report.outcome('Legacy.handle')?.error; // HandlerThrewNonErrorError, with .thrown === 'oops'
+ * ```
+ */
 export class HandlerThrewNonErrorError extends KoaEventBusError {
   constructor(
     readonly handlerId: string,
@@ -218,7 +319,14 @@ export class HandlerThrewNonErrorError extends KoaEventBusError {
   }
 }
 
-/** A chain of follow-up events went deeper than `maxCausationDepth` (likely a cycle). */
+/**
+ * A chain of follow-up events went deeper than `maxCausationDepth` (likely a cycle).
+ *
+ * @example
+ * ```ts
+ * hooks: { onDiscard: ({ reason }) => { if (reason.kind === 'causation-depth') alert(reason.error.message); } }
+ * ```
+ */
 export class CausationDepthExceededError extends KoaEventBusError {
   constructor(
     readonly eventName: string,
@@ -233,7 +341,14 @@ export class CausationDepthExceededError extends KoaEventBusError {
   }
 }
 
-/** The bus already holds `maxInFlight` events and the overflow policy is `'throw'`. */
+/**
+ * The bus already holds `maxInFlight` events and the overflow policy is `'throw'`.
+ *
+ * @example
+ * ```ts
+ * try { bus.emit(event); } catch (err) { if (isKoaEventBusError(err, 'KEB_BUS_OVERFLOW')) shedLoad(); }
+ * ```
+ */
 export class BusOverflowError extends KoaEventBusError {
   constructor(
     readonly limit: number,
@@ -247,7 +362,15 @@ export class BusOverflowError extends KoaEventBusError {
   }
 }
 
-/** `emit`/`dispatch` after `close()`. */
+/**
+ * `emit`/`dispatch` after `close()`.
+ *
+ * @example
+ * ```ts
+ * await bus.close();
+ * bus.emit(new UserRegistered('u1', 'a')); // throws KEB_BUS_CLOSED
+ * ```
+ */
 export class BusClosedError extends KoaEventBusError {
   constructor(readonly eventName: string) {
     super(
@@ -258,7 +381,15 @@ export class BusClosedError extends KoaEventBusError {
   }
 }
 
-/** Raised by `DispatchReport.throwIfFailed()`: one entry per failed handler. */
+/**
+ * Raised by `DispatchReport.throwIfFailed()`: one entry per failed handler.
+ *
+ * @example
+ * ```ts
+ * try { (await bus.dispatch(event)).throwIfFailed(); }
+ * catch (err) { if (err instanceof DispatchFailedError) console.error(err.failedHandlerIds, err.errors); }
+ * ```
+ */
 export class DispatchFailedError extends AggregateError {
   readonly code = ErrorCode.DispatchFailed;
   readonly hint = 'Inspect `err.errors` (one per failed handler) or the report outcomes.';
@@ -276,7 +407,14 @@ export class DispatchFailedError extends AggregateError {
   }
 }
 
-/** `bus.waitFor()` saw no matching event in time. */
+/**
+ * `bus.waitFor()` saw no matching event in time.
+ *
+ * @example
+ * ```ts
+ * await expect(bus.waitFor(OrderShipped, { timeoutMs: 50 })).rejects.toMatchObject({ code: 'KEB_WAIT_FOR_TIMEOUT' });
+ * ```
+ */
 export class WaitForTimeoutError extends KoaEventBusError {
   constructor(
     readonly eventName: string,
@@ -290,7 +428,14 @@ export class WaitForTimeoutError extends KoaEventBusError {
   }
 }
 
-/** `bus.drain(timeoutMs)` timed out; `pending` says what was still there. */
+/**
+ * `bus.drain(timeoutMs)` timed out; `pending` says what was still there.
+ *
+ * @example
+ * ```ts
+ * try { await bus.drain(1_000); } catch (err) { if (err instanceof DrainTimeoutError) console.error(err.pending); }
+ * ```
+ */
 export class DrainTimeoutError extends KoaEventBusError {
   constructor(
     readonly timeoutMs: number,
@@ -306,7 +451,14 @@ export class DrainTimeoutError extends KoaEventBusError {
   }
 }
 
-/** An HTTP error with a status; thrown from a controller it becomes that response. */
+/**
+ * An HTTP error with a status; thrown from a controller it becomes that response.
+ *
+ * @example
+ * ```ts
+ * throw new HttpError(409, `${email} is already registered`); // 409, events of the request discarded
+ * ```
+ */
 export class HttpError extends KoaEventBusError {
   constructor(
     readonly status: number,
@@ -321,7 +473,14 @@ export class HttpError extends KoaEventBusError {
   expose: boolean;
 }
 
-/** One failed field of a request DTO. */
+/**
+ * One failed field of a request DTO.
+ *
+ * @example
+ * ```ts
+ * const field: FieldError = { field: 'address.city', constraints: { isString: 'city must be a string' } };
+ * ```
+ */
 export interface FieldError {
   /** Dotted path of the field (`address.city`, `items.0.sku`). */
   field: string;
@@ -329,7 +488,14 @@ export interface FieldError {
   constraints: Record<string, string>;
 }
 
-/** Request body/query/params failed DTO validation: 400 with one entry per field. */
+/**
+ * Request body/query/params failed DTO validation: 400 with one entry per field.
+ *
+ * @example
+ * ```ts
+ * throw new ValidationFailedError('body', [{ field: 'email', constraints: { isEmail: 'email must be an email' } }]);
+ * ```
+ */
 export class ValidationFailedError extends HttpError {
   constructor(
     readonly source: 'body' | 'query' | 'params' | 'headers',
@@ -339,7 +505,14 @@ export class ValidationFailedError extends HttpError {
   }
 }
 
-/** The request body is not well-formed (bad JSON). */
+/**
+ * The request body is not well-formed (bad JSON).
+ *
+ * @example
+ * ```ts
+ * // POST '{"email":' → 400 { error: { code: 'KEB_MALFORMED_BODY', ... } }
+ * ```
+ */
 export class MalformedBodyError extends HttpError {
   constructor(cause?: unknown) {
     super(400, 'Malformed request body.', undefined, ErrorCode.MalformedBody);
@@ -347,14 +520,28 @@ export class MalformedBodyError extends HttpError {
   }
 }
 
-/** The request body is larger than the configured limit. */
+/**
+ * The request body is larger than the configured limit.
+ *
+ * @example
+ * ```ts
+ * createApp({ controllers, bodyParser: { jsonLimit: '1mb' } }); // larger bodies → 413 KEB_PAYLOAD_TOO_LARGE
+ * ```
+ */
 export class PayloadTooLargeError extends HttpError {
   constructor(readonly limit: string | number) {
     super(413, `Request body exceeds the limit of ${limit}.`, undefined, ErrorCode.PayloadTooLarge);
   }
 }
 
-/** The request body's content type is not accepted. */
+/**
+ * The request body's content type is not accepted.
+ *
+ * @example
+ * ```ts
+ * // POST text/plain to a JSON route → 415 KEB_UNSUPPORTED_MEDIA_TYPE; enable it with bodyParser: { enableTypes: ['json', 'text'] }
+ * ```
+ */
 export class UnsupportedMediaTypeError extends HttpError {
   constructor(
     readonly contentType: string | undefined,
@@ -369,7 +556,14 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
-/** A controller or route decorator was used in a way that cannot be mounted. */
+/**
+ * A controller or route decorator was used in a way that cannot be mounted.
+ *
+ * @example
+ * ```ts
+ * @Get('/:id') find(@Param('userId') id: string) {} // KEB_INVALID_ROUTE_DEFINITION: no :userId in the path
+ * ```
+ */
 export class InvalidRouteDefinitionError extends KoaEventBusError {
   constructor(
     readonly where: string,

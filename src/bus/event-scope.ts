@@ -17,7 +17,14 @@ export interface ScopeHost {
   runIn<T>(scope: EventScope, fn: () => T): T;
 }
 
-/** Lineage a scope stamps on what is emitted in it. */
+/**
+ * Lineage a scope stamps on what is emitted in it.
+ *
+ * @example
+ * ```ts
+ * bus.openScope({ correlationId: 'job-42' }).lineage; // { correlationId: 'job-42' }
+ * ```
+ */
 export interface ScopeLineage {
   /** Correlation id of root events emitted here (a request id); undefined: each root event's own id. */
   readonly correlationId?: string | undefined;

@@ -1,7 +1,15 @@
 import type { Class } from '../types';
 import type { Token } from './token';
 
-/** Something that can build instances: the resolver itself, or the user's container. */
+/**
+ * Something that can build instances: the resolver itself, or the user's container.
+ *
+ * @example
+ * ```ts
+ * const resolver: Resolver = new ConstructorResolver([[Mailer, new FakeMailer()]]);
+ * mountControllers(router, [UsersController], { resolver });
+ * ```
+ */
 export interface Resolver {
   /** Returns the instance for `token` (built once per resolver for classes). */
   get<T>(token: Token<T>): T;
@@ -38,5 +46,12 @@ export type Provider<T = unknown> =
  */
 export type ResolveFn = (token: Token) => unknown;
 
-/** `resolve` may be a function or any object with `get(token)` (routing-controllers' IocAdapter shape). */
+/**
+ * `resolve` may be a function or any object with `get(token)` (routing-controllers' IocAdapter shape).
+ *
+ * @example
+ * ```ts
+ * createEventBus({ handlers, resolve: { get: (token) => myContainer.get(token) } });
+ * ```
+ */
 export type ExternalResolver = ResolveFn | { get(token: Token): unknown };

@@ -1,6 +1,14 @@
 import type { Class } from '../types';
 
-/** What a dependency is looked up by: a class, or a string/symbol for interfaces and values. */
+/**
+ * What a dependency is looked up by: a class, or a string/symbol for interfaces and values.
+ *
+ * @example
+ * ```ts
+ * export const DB: Token<Pool> = Symbol('db');
+ * createEventBus({ handlers, providers: [[DB, pool]] }); // inject with @Inject(DB)
+ * ```
+ */
 export type Token<T = unknown> = Class<T> | string | symbol;
 
 /** Printable name of a token, for error messages. */

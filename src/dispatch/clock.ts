@@ -18,7 +18,14 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
-/** The real clock (globals resolved per call). */
+/**
+ * The real clock (globals resolved per call).
+ *
+ * @example
+ * ```ts
+ * createEventBus({ handlers, clock: systemClock }); // the default
+ * ```
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),

@@ -1,7 +1,15 @@
 import type { EventEnvelope } from '../bus/event-envelope';
 import { DispatchFailedError } from '../errors';
 
-/** What happened to one handler for one event. */
+/**
+ * What happened to one handler for one event.
+ *
+ * @example
+ * ```ts
+ * const outcome = report.outcome('SendWelcomeEmail.send');
+ * if (outcome?.status === 'failed') console.error(outcome.attempts, outcome.error);
+ * ```
+ */
 export interface HandlerOutcome {
   handlerId: string;
   /** `skipped`: its `when` predicate returned false. */

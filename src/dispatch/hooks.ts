@@ -1,7 +1,14 @@
 import type { EventEnvelope } from '../bus/event-envelope';
 import type { DispatchReport } from './dispatch-report';
 
-/** Passed to `onError` for every failed attempt. */
+/**
+ * Passed to `onError` for every failed attempt.
+ *
+ * @example
+ * ```ts
+ * hooks: { onError: ({ handlerId, attempt, willRetry, error }) => log.warn({ handlerId, attempt, willRetry, err: error }) }
+ * ```
+ */
 export interface HandlerErrorInfo {
   envelope: EventEnvelope;
   handlerId: string;
@@ -13,7 +20,14 @@ export interface HandlerErrorInfo {
   retryInMs?: number;
 }
 
-/** What `shouldRetry` is asked about: a failed attempt the retry policy would retry. */
+/**
+ * What `shouldRetry` is asked about: a failed attempt the retry policy would retry.
+ *
+ * @example
+ * ```ts
+ * shouldRetry: ({ error, attempt }) => attempt < 2 || !(error instanceof PermanentFailure)
+ * ```
+ */
 export interface RetryDecision {
   envelope: EventEnvelope;
   handlerId: string;
@@ -21,7 +35,14 @@ export interface RetryDecision {
   error: Error;
 }
 
-/** An invocation that failed its last attempt. Also kept in `bus.deadLetters`. */
+/**
+ * An invocation that failed its last attempt. Also kept in `bus.deadLetters`.
+ *
+ * @example
+ * ```ts
+ * hooks: { onDeadLetter: (l) => deadLetters.insert({ id: l.envelope.id, handler: l.handlerId, error: l.error.message }) }
+ * ```
+ */
 export interface DeadLetter {
   envelope: EventEnvelope;
   handlerId: string;
@@ -30,7 +51,14 @@ export interface DeadLetter {
   failedAt: Date;
 }
 
-/** Why events were dropped without being dispatched. */
+/**
+ * Why events were dropped without being dispatched.
+ *
+ * @example
+ * ```ts
+ * if (reason.kind === 'http-status') console.log('request failed with', reason.status);
+ * ```
+ */
 export type DiscardReason =
   | { kind: 'scope-failed'; error: unknown }
   | { kind: 'http-status'; status: number }
@@ -41,7 +69,14 @@ export type DiscardReason =
   | { kind: 'closed' }
   | { kind: 'manual'; message: string };
 
-/** Passed to `onDiscard`. */
+/**
+ * Passed to `onDiscard`.
+ *
+ * @example
+ * ```ts
+ * hooks: { onDiscard: ({ envelopes, reason }) => log.info({ count: envelopes.length, reason: reason.kind }, 'discarded') }
+ * ```
+ */
 export interface DiscardInfo {
   envelopes: readonly EventEnvelope[];
   reason: DiscardReason;

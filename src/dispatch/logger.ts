@@ -15,7 +15,14 @@ export interface Logger {
   debug(obj: object, msg?: string): void;
 }
 
-/** Writes `[koa-event-bus] message {fields}` lines to the console; debug is dropped. */
+/**
+ * Writes `[koa-event-bus] message {fields}` lines to the console; debug is dropped.
+ *
+ * @example
+ * ```ts
+ * createEventBus({ handlers, logger: consoleLogger }); // the default
+ * ```
+ */
 export const consoleLogger: Logger = {
   error: (obj, msg) => console.error(`[koa-event-bus] ${msg ?? ''}`, obj),
   warn: (obj, msg) => console.warn(`[koa-event-bus] ${msg ?? ''}`, obj),
@@ -23,7 +30,14 @@ export const consoleLogger: Logger = {
   debug: () => {},
 };
 
-/** Discards everything (tests, benchmarks). */
+/**
+ * Discards everything (tests, benchmarks).
+ *
+ * @example
+ * ```ts
+ * createEventBus({ handlers, logger: silentLogger }); // tests and benchmarks
+ * ```
+ */
 export const silentLogger: Logger = {
   error: () => {},
   warn: () => {},

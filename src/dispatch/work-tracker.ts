@@ -1,4 +1,11 @@
-/** Pending work by kind; `drain()` waits until every count is zero. */
+/**
+ * Pending work by kind; `drain()` waits until every count is zero.
+ *
+ * @example
+ * ```ts
+ * console.log(bus.pending()); // { buffered: 0, openScopes: 1, queued: 3, dispatching: 2, retrying: 0 }
+ * ```
+ */
 export interface PendingWork {
   /** Events buffered in open scopes (requests, `bus.scope`, handler follow-ups). */
   buffered: number;

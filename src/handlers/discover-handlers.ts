@@ -4,7 +4,14 @@ import { DiscoveryFailedError } from '../errors';
 import type { Class } from '../types';
 import { readHandlerClass, readSubscriptions } from './metadata';
 
-/** Options of `discoverHandlers`. */
+/**
+ * Options of `discoverHandlers`.
+ *
+ * @example
+ * ```ts
+ * discoverHandlers(['**\/*.handler.ts'], { cwd: path.join(__dirname, 'src') });
+ * ```
+ */
 export interface DiscoverOptions {
   /** Directory the globs are relative to. Default `process.cwd()`. */
   cwd?: string;

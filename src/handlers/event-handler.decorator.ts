@@ -2,7 +2,15 @@ import { markInjectable } from '../container/metadata';
 import type { Class } from '../types';
 import { recordHandlerClass } from './metadata';
 
-/** Options of `@EventHandler`. */
+/**
+ * Options of `@EventHandler`.
+ *
+ * @example
+ * ```ts
+ * @EventHandler({ idPrefix: 'mail' }) // handler ids: mail.send, mail.resend
+ * export class Mail { @OnEvent(UserRegistered) send() {} }
+ * ```
+ */
 export interface EventHandlerOptions {
   /** Prefix of the default handler ids of this class instead of the class name (`prefix.method`). */
   idPrefix?: string;

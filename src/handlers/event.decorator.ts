@@ -1,7 +1,15 @@
 import type { Class } from '../types';
 import { recordEventInfo } from './metadata';
 
-/** Options of `@Event`. */
+/**
+ * Options of `@Event`.
+ *
+ * @example
+ * ```ts
+ * @Event('order.placed', { version: 3 })
+ * export class OrderPlaced { constructor(readonly orderId: string) {} }
+ * ```
+ */
 export interface EventOptions {
   /** Schema version of the payload, carried on the envelope. Default 1. */
   version?: number;

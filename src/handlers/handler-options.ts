@@ -25,6 +25,11 @@ export interface RetryPolicy {
  * Options of one `@OnEvent` subscription.
  *
  * @typeParam E - the event instance type, so `when` is typed.
+ *
+ * @example
+ * ```ts
+ * @OnEvent(OrderPlaced, { id: 'charge', order: 1, timeoutMs: 5_000, retry: { attempts: 3, backoffMs: 200 }, when: (e) => e.total > 0 })
+ * ```
  */
 export interface OnEventOptions<E = unknown> {
   /** Stable handler id, unique per bus. Default `ClassName.method`. */

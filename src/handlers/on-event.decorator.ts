@@ -8,6 +8,11 @@ import { recordSubscription } from './metadata';
  * instance of `E` (of every listed class), its second, if any, an
  * `EventContext`. It may return anything; returned event instances (or an array
  * of them) become follow-up events.
+ *
+ * @example
+ * ```ts
+ * const send: EventHandlerMethod<UserRegistered> = async (event, ctx) => mailer.welcome(event.email, ctx.signal);
+ * ```
  */
 export type EventHandlerMethod<E> = (event: E, ctx: EventContext<E>) => unknown;
 

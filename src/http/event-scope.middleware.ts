@@ -3,7 +3,14 @@ import type { Context, Middleware } from 'koa';
 import type { EventBus } from '../bus/event-bus';
 import type { DiscardReason } from '../dispatch/hooks';
 
-/** What `commitWhen` is told about a finished request. */
+/**
+ * What `commitWhen` is told about a finished request.
+ *
+ * @example
+ * ```ts
+ * commitWhen: (_ctx, { status, escaped, aborted }) => !escaped && !aborted && status < 400 // discard on client abort too
+ * ```
+ */
 export interface RequestOutcome {
   /** Final response status. */
   status: number;
@@ -42,7 +49,14 @@ export interface EventScopeOptions {
 // Ids from clients are echoed in headers and logs: keep them short and inert.
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
-/** The default commit policy: success = no escaped error and status < 400 (a client abort still commits). */
+/**
+ * The default commit policy: success = no escaped error and status < 400 (a client abort still commits).
+ *
+ * @example
+ * ```ts
+ * createApp({ controllers, commitWhen: (ctx, outcome) => defaultCommitWhen(ctx, outcome) || outcome.status === 404 });
+ * ```
+ */
 export function defaultCommitWhen(_ctx: Context, outcome: RequestOutcome): boolean {
   return !outcome.escaped && outcome.status < 400;
 }

@@ -5,6 +5,11 @@ import type { DiscardReason } from '../dispatch/hooks';
 /**
  * Key of the view the matchers read (see {@link Recorded}). `Symbol.for` so that two copies of the
  * package (a hoisting accident) still understand each other.
+ *
+ * @example
+ * ```ts
+ * const view = (bus as unknown as Recorded)[RECORDED](); // what the matchers read
+ * ```
  */
 export const RECORDED: unique symbol = Symbol.for('koa-event-bus.testing.recorded');
 

@@ -1,6 +1,18 @@
 import type { EventEnvelope } from '../bus/event-envelope';
 
-/** Hands envelopes to the local dispatcher (what a transport calls on delivery). */
+/**
+ * Hands envelopes to the local dispatcher (what a transport calls on delivery).
+ *
+ * @example
+ * ```ts
+ * class MyTransport implements Transport {
+ *   private deliver?: Deliver;
+ *   connect(deliver: Deliver) { this.deliver = deliver; }
+ *   publish(envelopes: readonly EventEnvelope[]) { this.deliver?.(envelopes); }
+ *   async close() {}
+ * }
+ * ```
+ */
 export type Deliver = (envelopes: readonly EventEnvelope[]) => void;
 
 /**
