@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+// The package as a user installs it: build dist/ with the build config, lay it
+// out as node_modules/koa-event-bus, and import it by name from JavaScript
+// and TypeScript (node10 and node16 resolution).
+const root = path.join(__dirname, '..', '..');
+const sandbox = path.join(root, 'node_modules', '.keb-package-test');
+const pkg = path.join(sandbox, 'node_modules', 'koa-event-bus');
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+
+beforeAll(() => {
+  rmSync(sandbox, { recursive: true, force: true });
+  mkdirSync(pkg, { recursive: true });
+  execFileSync(process.execPath, [
+    tsc,
+    '-p',
+    path.join(root, 'tsconfig.build.json'),
+    '--outDir',
+    path.join(pkg, 'dist'),
+  ]);
+  cpSync(path.join(root, 'package.json'), path.join(pkg, 'package.json'));
+}, 120_000);
+
+afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
+
+test('require() finds every entry point by name', () => {
+  const script = `
+    const core = require('koa-event-bus');
+    const testing = require('koa-event-bus/testing');
+    const setup = require.resolve('koa-event-bus/testing/jest-setup');
+    console.log(JSON.stringify({
+      createApp: typeof core.createApp, createEventBus: typeof core.createEventBus, OnEvent: typeof core.OnEvent,
+      handlerHarness: typeof testing.handlerHarness, setup: setup.endsWith('dist/testing/jest-setup.js'),
+    }));`;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: sandbox }).toString();
+  expect(JSON.parse(out)).toEqual({
+    createApp: 'function',
+    createEventBus: 'function',
+    OnEvent: 'function',
+    handlerHarness: 'function',
+    setup: true,
+  });
+});
+
+test.each(['node10', 'node16'])(
+  'TypeScript finds the types with moduleResolution %s',
+  (resolution) => {
+    const consumer = path.join(sandbox, `consumer-${resolution}.ts`);
+    writeFileSync(
+      consumer,
+      `import 'reflect-metadata';
+import { createEventBus, EventHandler, OnEvent } from 'koa-event-bus';
+import { createTestBus } from 'koa-event-bus/testing';
+export class Happened { constructor(readonly id: string) {} }
+@EventHandler()
+export class Handler { @OnEvent(Happened) on(e: Happened): string { return e.id; } }
+export const bus = createEventBus({ handlers: [Handler] });
+export const testBus = createTestBus();
+export const ids: string[] = testBus.emitted(Happened).map((e) => e.id);
+`,
+    );
+    const module = resolution === 'node16' ? 'node16' : 'commonjs';
+    const args = [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--experimentalDecorators',
+      '--emitDecoratorMetadata',
+      '--skipLibCheck',
+      '--target',
+      'ES2022',
+      '--module',
+      module,
+      '--moduleResolution',
+      resolution,
+      '--types',
+      'node',
+      '--typeRoots',
+      path.join(root, 'node_modules', '@types'),
+      consumer,
+    ];
+    try {
+      execFileSync(process.execPath, args, { cwd: sandbox, stdio: 'pipe' });
+    } catch (err) {
+      throw new Error(String((err as { stdout?: Buffer }).stdout ?? err));
+    }
+  },
+  60_000,
+);
