@@ -57,7 +57,7 @@ export interface EventBusOptions {
    * handler succeeds, with causation, dropped if it fails.
    * `'auto'` (default): handlers whose constructor graph asked the resolver for
    * `EventBus` (or was built by your own container, which we cannot see into);
-   * the others skip the scope, which saves about 0.8 µs per invocation on
+   * the others skip the scope, which saves about 0.5 µs per invocation on
    * Node 20 (docs/performance.md). `'always'`: every handler, for code that
    * reaches a bus without injection (a module-level singleton).
    * `ctx.emit()` and returned events are follow-ups either way.
