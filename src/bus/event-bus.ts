@@ -167,17 +167,19 @@ export class EventBus {
    */
   dispatch<E extends object>(event: E): Promise<DispatchReport> {
     let envelope: Envelope;
+    let started: number;
     try {
       const scope = this.storage.current();
       if ((!scope || scope.lineage.causedBy === undefined) && !this.admit(event, true)) {
         throw new BusOverflowError(this.opts.maxInFlight, this.names.of(event).name);
       }
       envelope = this.createEnvelope(event, scope?.lineage ?? ROOT);
+      started = performance.now(); // a dispatch() caller gets the report: durations are measured
     } catch (err) {
       return Promise.reject(err);
     }
     this.tracker.add('dispatching');
-    const report = this.dispatcher.run(envelope, this.dispatched);
+    const report = this.dispatcher.run(envelope, this.dispatched, started);
     return report instanceof Promise ? report : Promise.resolve(report);
   }
 
@@ -367,12 +369,13 @@ export class EventBus {
 
   private createEnvelope(event: object, lineage: ScopeLineage): Envelope {
     const { name, version } = this.names.of(event);
+    const time = this.clock.now();
     const cause = lineage.causedBy;
     const envelope = cause
       ? new Envelope(
           name,
           version,
-          this.clock.now(),
+          time,
           cause.correlationId,
           cause.id,
           cause.depth + 1,
@@ -383,7 +386,7 @@ export class EventBus {
       : new Envelope(
           name,
           version,
-          this.clock.now(),
+          time,
           lineage.correlationId,
           null,
           0,

@@ -3,6 +3,7 @@ import { HandlerThrewNonErrorError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
 import { callHook, type DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
+import { elapsedSince } from './elapsed';
 import type { RetryDecision } from './hooks';
 
 const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
@@ -66,7 +67,7 @@ export function fail(
     handlerId: sub.id,
     status: 'failed',
     attempts,
-    durationMs: performance.now() - started,
+    durationMs: elapsedSince(started),
     error,
     followUps: NO_FOLLOW_UPS,
   };

@@ -4,6 +4,7 @@ import { HandlerTimeoutError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
 import type { DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
+import { elapsedSince } from './elapsed';
 import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
 import { retryDelay } from './retry-delay';
@@ -42,7 +43,7 @@ export function invokeHandler<R = HandlerOutcome>(
         handlerId: sub.id,
         status: 'skipped',
         attempts: 0,
-        durationMs: performance.now() - started,
+        durationMs: elapsedSince(started),
         followUps: NO_FOLLOW_UPS,
       });
     }
@@ -120,7 +121,7 @@ function succeeded(
     handlerId: sub.id,
     status: 'succeeded',
     attempts: attempt,
-    durationMs: performance.now() - started,
+    durationMs: elapsedSince(started),
     result,
     followUps,
   };

@@ -1,0 +1,7 @@
+/** `started` value of a run whose durations nobody reads: durations are reported as 0. */
+export const UNTIMED = -1;
+
+/** Milliseconds since `started` (a `performance.now()` reading), 0 when untimed. */
+export function elapsedSince(started: number): number {
+  return started === UNTIMED ? 0 : performance.now() - started;
+}
