@@ -11,7 +11,7 @@
  * ```
  */
 export interface EventEnvelope<E = unknown> {
-  /** Unique id of this emission (UUID v4). */
+  /** Unique id of this emission (UUID v4 from `generateId`), made on first read. */
   readonly id: string;
   /** Wire name: `@Event('user.registered')`, or the class name. */
   readonly name: string;
@@ -19,7 +19,11 @@ export interface EventEnvelope<E = unknown> {
   readonly version: number;
   /** When `emit`/`dispatch` was called. */
   readonly occurredAt: Date;
-  /** Shared by everything one request (or root emit) caused: the request's `x-request-id` or a new UUID. */
+  /**
+   * Shared by everything one unit of work caused: the request's `x-request-id`
+   * (or a generated one), a `bus.scope()`'s id, or, for a root event emitted
+   * outside any scope, the event's own `id`. Follow-ups inherit it.
+   */
   readonly correlationId: string;
   /** Id of the event whose handler emitted this one; `null` for a root event. */
   readonly causationId: string | null;
