@@ -1,7 +1,7 @@
 import type { DiscardReason } from '../dispatch/hooks';
 import type { EmitOptions } from './emit-options';
 import type { Envelope } from './envelope';
-import type { EventEnvelope } from './event-envelope';
+import { type EventEnvelope, NO_ENVELOPES } from './event-envelope';
 
 /** What a scope needs from its bus. */
 export interface ScopeHost {
@@ -32,7 +32,7 @@ export interface ScopeLineage {
   readonly causedBy?: Envelope | undefined;
 }
 
-const NONE: readonly EventEnvelope[] = Object.freeze([]);
+const NO_ITEMS: readonly Buffered[] = Object.freeze([]);
 
 interface Buffered {
   envelope: EventEnvelope;
@@ -45,9 +45,10 @@ interface Buffered {
  * handler invocation (its follow-ups) each have one. A scope opened inside
  * another commits into it, so nested scopes commit with the outermost.
  *
- * After it has ended, an emit in a committed scope is dispatched right away and
- * an emit in a discarded one is discarded with the same reason (an async task
- * that outlives its request keeps the request's verdict).
+ * After it has ended, an emit keeps the scope's verdict (an async task that
+ * outlives its request keeps the request's verdict): in a committed scope it
+ * goes where the committed events went (an open outer scope, else the bus); in
+ * a discarded one it is discarded with the same reason, unless `when: 'always'`.
  *
  * @example
  * ```ts
@@ -88,52 +89,55 @@ export class EventScope {
   /** Buffers an event (or, once the scope has ended, follows its verdict). */
   add(event: object, options?: EmitOptions): EventEnvelope {
     const envelope = this.host.createEnvelope(event, this);
-    const always = options?.when === 'always';
-    if (this._state === 'committed') this.host.publish([envelope]);
-    else if (this._state === 'discarded') {
-      if (always) this.host.publish([envelope]);
-      else this.host.reportDiscard([envelope], this.discardReason ?? { kind: 'closed' });
-    } else {
+    const item = { envelope, always: options?.when === 'always' };
+    if (this._state === 'committed') this.forward([item]);
+    else if (this._state === 'discarded')
+      this.drop([item], this.discardReason ?? { kind: 'closed' });
+    else {
       this.host.track('buffered', 1);
       if (!this.buffer) this.buffer = [];
-      this.buffer.push({ envelope, always });
+      this.buffer.push(item);
     }
     return envelope;
   }
 
   /** Dispatches everything buffered (into the parent scope if it is still open). */
   commit(): readonly EventEnvelope[] {
-    if (this._state !== 'open') return NONE;
+    if (this._state !== 'open') return NO_ENVELOPES;
     this._state = 'committed';
-    if (this.buffer === undefined) {
-      if (this.counted) this.host.track('openScopes', -1);
-      return NONE;
-    }
     const items = this.takeBuffer();
-    const envelopes = items.map((b) => b.envelope);
-    if (envelopes.length > 0) {
-      if (this.parent?.state === 'open') this.parent.adopt(items);
-      else if (this.parent?.state === 'discarded') this.parent.discardLate(items);
-      else this.host.publish(envelopes);
-    }
+    this.forward(items);
     if (this.counted) this.host.track('openScopes', -1);
-    return envelopes;
+    return items.length === 0 ? NO_ENVELOPES : items.map((b) => b.envelope);
   }
 
   /** Drops what was buffered (except `when: 'always'` events, which are dispatched). */
   discard(reason: DiscardReason): readonly EventEnvelope[] {
-    if (this._state !== 'open') return NONE;
+    if (this._state !== 'open') return NO_ENVELOPES;
     this._state = 'discarded';
     this.discardReason = reason;
-    const items = this.takeBuffer();
-    const always = items.filter((b) => b.always);
-    const dropped = items.filter((b) => !b.always).map((b) => b.envelope);
-    if (always.length > 0) {
-      if (this.parent?.state === 'open') this.parent.adopt(always);
-      else this.host.publish(always.map((b) => b.envelope));
-    }
-    if (dropped.length > 0) this.host.reportDiscard(dropped, reason);
+    const dropped = this.drop(this.takeBuffer(), reason);
     if (this.counted) this.host.track('openScopes', -1);
+    return dropped;
+  }
+
+  // Committed items go where this scope's verdict sends them: into an open
+  // parent (nested scopes commit with the outermost), through a discarded
+  // parent's verdict, or to the bus.
+  private forward(items: readonly Buffered[]): void {
+    if (items.length === 0) return;
+    const parent = this.parent;
+    if (parent?.state === 'open') parent.adopt(items);
+    else if (parent?.state === 'discarded')
+      parent.drop(items, parent.discardReason ?? { kind: 'closed' });
+    else this.host.publish(items.map((b) => b.envelope));
+  }
+
+  // `when: 'always'` items are forwarded like committed ones; the rest are reported.
+  private drop(items: readonly Buffered[], reason: DiscardReason): EventEnvelope[] {
+    this.forward(items.filter((b) => b.always));
+    const dropped = items.filter((b) => !b.always).map((b) => b.envelope);
+    if (dropped.length > 0) this.host.reportDiscard(dropped, reason);
     return dropped;
   }
 
@@ -143,16 +147,8 @@ export class EventScope {
     this.buffer.push(...items);
   }
 
-  private discardLate(items: readonly Buffered[]): void {
-    const always = items.filter((b) => b.always).map((b) => b.envelope);
-    const dropped = items.filter((b) => !b.always).map((b) => b.envelope);
-    if (always.length > 0) this.host.publish(always);
-    if (dropped.length > 0)
-      this.host.reportDiscard(dropped, this.discardReason ?? { kind: 'closed' });
-  }
-
-  private takeBuffer(): Buffered[] {
-    const items = this.buffer ?? [];
+  private takeBuffer(): readonly Buffered[] {
+    const items = this.buffer ?? NO_ITEMS;
     this.buffer = undefined;
     if (items.length > 0) this.host.track('buffered', -items.length);
     return items;

@@ -165,4 +165,20 @@ describe('bus.scope', () => {
     expect(ran).toEqual(['imported 1']);
     expect(discards[0]?.reason).toEqual({ kind: 'manual', message: 'changed my mind' });
   });
+
+  test("an 'always' event emitted into an inner scope that already failed waits for the open outer scope", async () => {
+    const { bus, ran } = setup();
+    await bus.scope(async () => {
+      const inner = bus.openScope();
+      inner.discard({ kind: 'manual', message: 'inner failed' });
+      inner.run(() => {
+        bus.emit(new Imported(1)); // follows the inner verdict: discarded
+        bus.emit(new ImportFailed('late'), { when: 'always' }); // kept, but inside the outer unit of work
+      });
+      await new Promise((r) => setImmediate(r));
+      expect(ran).toEqual([]);
+    });
+    await bus.drain();
+    expect(ran).toEqual(['failed: late']);
+  });
 });
