@@ -34,3 +34,6 @@ export interface EventEnvelope<E = unknown> {
   /** The event instance itself. */
   readonly event: E;
 }
+
+/** The empty envelope list (shared, frozen): no follow-ups, nothing committed. */
+export const NO_ENVELOPES: readonly EventEnvelope[] = Object.freeze([]);

@@ -2,6 +2,7 @@ import type { EventEnvelope } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
 import type { Clock } from './clock';
 import type { BusHooks, DeadLetter, RetryDecision } from './hooks';
+import { isThenable } from './is-thenable';
 import type { Logger } from './logger';
 import type { WorkTracker } from './work-tracker';
 
@@ -38,8 +39,8 @@ export function callHook<K extends keyof BusHooks>(
   if (!hook) return;
   try {
     const r = hook.call(deps.hooks, arg);
-    if (r && typeof (r as Promise<unknown>).then === 'function') {
-      (r as Promise<unknown>).then(undefined, (err: unknown) =>
+    if (isThenable(r)) {
+      r.then(undefined, (err: unknown) =>
         deps.logger.error({ err, hook: name }, `${name} hook rejected`),
       );
     }

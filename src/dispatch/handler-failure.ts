@@ -1,12 +1,10 @@
-import type { EventEnvelope } from '../bus/event-envelope';
+import { type EventEnvelope, NO_ENVELOPES } from '../bus/event-envelope';
 import { HandlerThrewNonErrorError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
 import { callHook, type DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import type { RetryDecision } from './hooks';
-
-const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
 
 // What happens to a failed attempt: logged (warn while it will be retried,
 // error when final), reported to onError, and after the last attempt
@@ -69,7 +67,7 @@ export function fail(
     attempts,
     durationMs: elapsedSince(started),
     error,
-    followUps: NO_FOLLOW_UPS,
+    followUps: NO_ENVELOPES,
   };
 }
 

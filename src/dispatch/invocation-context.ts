@@ -1,11 +1,9 @@
-import type { EventEnvelope } from '../bus/event-envelope';
+import { type EventEnvelope, NO_ENVELOPES } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
 import type { EventContext } from '../handlers/event-context';
 import type { DispatchDeps } from './dispatch-deps';
 import type { DiscardReason } from './hooks';
 import type { Logger } from './logger';
-
-const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
 
 /**
  * The `EventContext` of one attempt. The AbortController is created only when
@@ -34,7 +32,7 @@ export class InvocationContext implements EventContext {
 
   /** Dispatches the follow-ups (none: nothing to do). */
   commit(): readonly EventEnvelope[] {
-    return this.followUps ? this.followUps.commit() : NO_FOLLOW_UPS;
+    return this.followUps ? this.followUps.commit() : NO_ENVELOPES;
   }
 
   /** Drops the follow-ups of a failed attempt. */

@@ -1,5 +1,5 @@
 import { Envelope } from '../bus/envelope';
-import type { EventEnvelope } from '../bus/event-envelope';
+import { type EventEnvelope, NO_ENVELOPES } from '../bus/event-envelope';
 import { HandlerTimeoutError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
 import type { DispatchDeps } from './dispatch-deps';
@@ -7,10 +7,9 @@ import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
+import { isThenable } from './is-thenable';
 import { retryDelay } from './retry-delay';
 import { collectReturnedEvents } from './returned-events';
-
-const NO_FOLLOW_UPS: readonly EventEnvelope[] = Object.freeze([]);
 
 /**
  * Runs one subscription for one envelope, isolated: a sync throw, a rejection,
@@ -44,7 +43,7 @@ export function invokeHandler<R = HandlerOutcome>(
         status: 'skipped',
         attempts: 0,
         durationMs: elapsedSince(started),
-        followUps: NO_FOLLOW_UPS,
+        followUps: NO_ENVELOPES,
       });
     }
   }
@@ -182,14 +181,6 @@ function withTimeout(
       },
     );
   });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function withAttempt(envelope: EventEnvelope, attempt: number): EventEnvelope {

@@ -1,4 +1,5 @@
 import type { InvocationContext } from './invocation-context';
+import { isThenable } from './is-thenable';
 
 /** Returned event instances (or arrays of them) become follow-ups; other return values are results only. */
 export function collectReturnedEvents(result: unknown, ctx: InvocationContext): void {
@@ -15,7 +16,7 @@ function isEventInstance(value: unknown): value is object {
     proto !== null &&
     proto !== Object.prototype &&
     proto !== Array.prototype &&
-    typeof (value as { then?: unknown }).then !== 'function' &&
+    !isThenable(value) &&
     !(value instanceof Error)
   );
 }
