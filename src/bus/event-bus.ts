@@ -145,8 +145,7 @@ export class EventBus {
    */
   emit<E extends object>(event: E, options?: EmitOptions): EventEnvelope<E> | undefined {
     const scope = this.storage.current();
-    const isRoot = !scope || scope.lineage.causedBy === undefined;
-    if (isRoot && !this.admit(event)) return undefined;
+    if (!this.admit(event, scope)) return undefined;
     if (scope) return scope.add(event, options) as EventEnvelope<E>;
     const envelope = this.createEnvelope(event, ROOT);
     this.transport.publish([envelope]);
@@ -170,9 +169,7 @@ export class EventBus {
     let started: number;
     try {
       const scope = this.storage.current();
-      if ((!scope || scope.lineage.causedBy === undefined) && !this.admit(event, true)) {
-        throw new BusOverflowError(this.opts.maxInFlight, this.names.of(event).name);
-      }
+      this.admit(event, scope, 'throw'); // a dispatch() caller awaits a report: never dropped silently
       envelope = this.createEnvelope(event, scope?.lineage ?? ROOT);
       started = performance.now(); // a dispatch() caller gets the report: durations are measured
     } catch (err) {
@@ -356,44 +353,39 @@ export class EventBus {
     return { drained, pending, discarded };
   }
 
-  /** maxInFlight / closed checks for root events. False: dropped (overflow 'drop'). */
-  private admit(event: object, forDispatch = false): boolean {
+  /**
+   * maxInFlight / closed checks for events entering from outside any handler
+   * (follow-ups of running handlers are always accepted). False: dropped
+   * (overflow 'drop', reported to onDiscard).
+   */
+  private admit(
+    event: object,
+    scope: EventScope | undefined,
+    overflow = this.opts.overflow,
+  ): boolean {
+    if (scope?.lineage.causedBy !== undefined) return true;
     if (this.closing) throw new BusClosedError(this.names.of(event).name);
     if (this.tracker.inFlight() < this.opts.maxInFlight) return true;
     const error = new BusOverflowError(this.opts.maxInFlight, this.names.of(event).name);
-    if (this.opts.overflow === 'throw' || forDispatch) throw error;
-    const envelope = this.createEnvelope(event, ROOT);
-    this.reportDiscard([envelope], { kind: 'overflow', error });
+    if (overflow === 'throw') throw error;
+    this.reportDiscard([this.createEnvelope(event, ROOT)], { kind: 'overflow', error });
     return false;
   }
 
   private createEnvelope(event: object, lineage: ScopeLineage): Envelope {
     const { name, version } = this.names.of(event);
-    const time = this.clock.now();
-    const cause = lineage.causedBy;
-    const envelope = cause
-      ? new Envelope(
-          name,
-          version,
-          time,
-          cause.correlationId,
-          cause.id,
-          cause.depth + 1,
-          event,
-          this.newId,
-          cause,
-        )
-      : new Envelope(
-          name,
-          version,
-          time,
-          lineage.correlationId,
-          null,
-          0,
-          event,
-          this.newId,
-          undefined,
-        );
+    const cause = lineage.causedBy; // a follow-up inherits correlation and lineage from its cause
+    const envelope = new Envelope(
+      name,
+      version,
+      this.clock.now(),
+      cause ? cause.correlationId : lineage.correlationId,
+      cause ? cause.id : null,
+      cause ? cause.depth + 1 : 0,
+      event,
+      this.newId,
+      cause,
+    );
     if (this.hooks.onEmitted) callHook(this.hookDeps, 'onEmitted', envelope);
     return envelope;
   }

@@ -96,11 +96,6 @@ export class Dispatcher {
     return this.runGroups(envelope, groups, started, after);
   }
 
-  /** Envelopes still waiting in the queue. */
-  queued(): readonly EventEnvelope[] {
-    return this.queue.slice(this.head) as EventEnvelope[];
-  }
-
   /** Stops starting queued events and returns (and forgets) them. */
   stop(): EventEnvelope[] {
     this.paused = true;
