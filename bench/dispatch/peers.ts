@@ -40,6 +40,32 @@ function awaitHandlers(k: number, fire: () => void): Promise<void> {
   return done;
 }
 
+/**
+ * The instance of a string-keyed emitter whose listeners start inside `emit()`
+ * (node:events, eventemitter3, mitt): completion is awaited through the sink.
+ */
+function stringKeyed(
+  ee: { emit(name: string, e: BenchEvent): unknown },
+  handlersPerType: number,
+  close: () => void,
+): Instance {
+  return {
+    dispatcher(type) {
+      const name = type.name;
+      return (e) => awaitHandlers(handlersPerType, () => ee.emit(name, e));
+    },
+    emitter(type) {
+      const name = type.name;
+      return (e) => {
+        ee.emit(name, e);
+      };
+    },
+    async close() {
+      close();
+    },
+  };
+}
+
 /** Fresh listener functions per registration, so that no library can dedupe them. */
 function listeners(k: number): Array<(e: BenchEvent) => Promise<void>> {
   return Array.from({ length: k }, () => async (e: BenchEvent) => hit(e.n));
@@ -86,21 +112,7 @@ const nodeEvents: Peer = {
     const ee = new EventEmitter();
     ee.setMaxListeners(0);
     for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
-    return {
-      dispatcher(type) {
-        const name = type.name;
-        return (e) => awaitHandlers(handlersPerType, () => ee.emit(name, e));
-      },
-      emitter(type) {
-        const name = type.name;
-        return (e) => {
-          ee.emit(name, e);
-        };
-      },
-      async close() {
-        ee.removeAllListeners();
-      },
-    };
+    return stringKeyed(ee, handlersPerType, () => ee.removeAllListeners());
   },
 };
 
@@ -112,21 +124,7 @@ const eventemitter3: Peer = {
     const { default: EventEmitter3 } = await import('eventemitter3');
     const ee = new EventEmitter3();
     for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
-    return {
-      dispatcher(type) {
-        const name = type.name;
-        return (e) => awaitHandlers(handlersPerType, () => ee.emit(name, e));
-      },
-      emitter(type) {
-        const name = type.name;
-        return (e) => {
-          ee.emit(name, e);
-        };
-      },
-      async close() {
-        ee.removeAllListeners();
-      },
-    };
+    return stringKeyed(ee, handlersPerType, () => ee.removeAllListeners());
   },
 };
 
@@ -138,19 +136,7 @@ const mittPeer: Peer = {
     const { default: mitt } = await import('mitt');
     const bus = mitt<Record<string, BenchEvent>>();
     for (const t of types) for (const l of listeners(handlersPerType)) bus.on(t.name, l);
-    return {
-      dispatcher(type) {
-        const name = type.name;
-        return (e) => awaitHandlers(handlersPerType, () => bus.emit(name, e));
-      },
-      emitter(type) {
-        const name = type.name;
-        return (e) => bus.emit(name, e);
-      },
-      async close() {
-        bus.all.clear();
-      },
-    };
+    return stringKeyed(bus, handlersPerType, () => bus.all.clear());
   },
 };
 
