@@ -89,7 +89,7 @@ export function bodyParser(options: BodyParserOptions = {}): Middleware {
   const done = async () => {};
 
   return async (ctx, next) => {
-    if (hasBody(ctx) && !ctx.request.is([...accepted])) {
+    if (hasBody(ctx) && !ctx.request.is(accepted)) {
       throw new UnsupportedMediaTypeError(ctx.get('content-type') || undefined, accepted);
     }
     try {
