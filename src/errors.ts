@@ -579,10 +579,11 @@ export class InvalidRouteDefinitionError extends KoaEventBusError {
 
 /** Short printable form of an unknown thrown value. */
 export function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  // Never throws: the value may be a revoked proxy, or an Error whose getters throw.
   try {
+    if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
     return typeof cause === 'string' ? JSON.stringify(cause) : String(cause);
   } catch {
-    return Object.prototype.toString.call(cause);
+    return `(an unprintable ${typeof cause})`;
   }
 }

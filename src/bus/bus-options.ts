@@ -50,19 +50,6 @@ export interface EventBusOptions {
    * ```
    */
   shouldRetry?: (info: RetryDecision) => boolean;
-  /**
-   * Which handler invocations get their own AsyncLocalStorage scope, the thing
-   * that makes `bus.emit()` called *inside* a handler (through an injected
-   * `EventBus`, directly or via a service) a follow-up: dispatched after the
-   * handler succeeds, with causation, dropped if it fails.
-   * `'auto'` (default): handlers whose constructor graph asked the resolver for
-   * `EventBus` (or was built by your own container, which we cannot see into);
-   * the others skip the scope, which saves about 0.5 µs per invocation on
-   * Node 20 (docs/performance.md). `'always'`: every handler, for code that
-   * reaches a bus without injection (a module-level singleton).
-   * `ctx.emit()` and returned events are follow-ups either way.
-   */
-  handlerScopes?: 'auto' | 'always';
   /** Timeout for handlers that set none. Default: none. */
   defaultTimeoutMs?: number;
   /**

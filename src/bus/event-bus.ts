@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../dispatch/clock';
 import { callHook, type DispatchDeps } from '../dispatch/dispatch-deps';
 import type { DispatchReport } from '../dispatch/dispatch-report';
 import { Dispatcher } from '../dispatch/dispatcher';
+import { guardLogger } from '../dispatch/guard-logger';
 import type { BusHooks, DeadLetter, DiscardReason } from '../dispatch/hooks';
 import { consoleLogger, type Logger } from '../dispatch/logger';
 import { RetryTimers } from '../dispatch/retry-timers';
@@ -80,12 +81,14 @@ export class EventBus {
   private readonly hookDeps: Pick<DispatchDeps, 'hooks' | 'logger'>;
   private readonly dispatched = () => this.tracker.done('dispatching');
   private onCount = 0;
+  private faults = 0;
   private closing = false;
   private stopping = false;
   private closed: Promise<CloseReport> | undefined;
 
   constructor(options: EventBusOptions = {}) {
-    this.logger = options.logger ?? consoleLogger;
+    // Every call into the user's logger is guarded: one that throws never reaches the bus.
+    this.logger = guardLogger(options.logger ?? consoleLogger);
     this.hooks = options.hooks ?? {};
     this.clock = options.clock ?? systemClock;
     this.newId = options.generateId ?? randomUUID;
@@ -123,12 +126,7 @@ export class EventBus {
       ...(options.defaultTimeoutMs ? { timeoutMs: options.defaultTimeoutMs } : {}),
     };
     for (const cls of new Set(classes))
-      this.subscriptions.add(
-        buildSubscriptions(cls, this.resolver, this.defaults, {
-          handlerScopes: options.handlerScopes ?? 'auto',
-          busToken: EventBus,
-        }),
-      );
+      this.subscriptions.add(buildSubscriptions(cls, this.resolver, this.defaults));
   }
 
   /**
@@ -176,7 +174,7 @@ export class EventBus {
       return Promise.reject(err);
     }
     this.tracker.add('dispatching');
-    const report = this.dispatcher.run(envelope, this.dispatched, started);
+    const report = this.dispatcher.runGuarded(envelope, this.dispatched, started);
     return report instanceof Promise ? report : Promise.resolve(report);
   }
 
@@ -319,6 +317,15 @@ export class EventBus {
     return this.tracker.snapshot();
   }
 
+  /**
+   * Faults of the bus itself, outside any handler invocation (each is also
+   * logged at error level). Handler failures are outcomes, not faults; a
+   * healthy bus keeps this at 0.
+   */
+  get internalFaults(): number {
+    return this.faults;
+  }
+
   /** Invocations that failed their last attempt, oldest first (bounded by `deadLetterLimit`). */
   get deadLetters(): readonly DeadLetter[] {
     return this.letters;
@@ -447,6 +454,13 @@ export class EventBus {
       shouldRetry,
       isStopping: () => this.stopping,
       sleep: (ms) => this.retryTimers.sleep(ms),
+      fault: (err, envelope) => {
+        this.faults++;
+        this.logger.error(
+          { err, eventId: envelope?.id, event: envelope?.name },
+          'koa-event-bus internal fault (the slot was released; please report this with the log line)',
+        );
+      },
     };
   }
 }

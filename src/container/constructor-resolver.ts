@@ -10,7 +10,6 @@ type Registration =
   | { kind: 'class'; cls: Class };
 
 const NOT_FOUND = Symbol('not-found');
-const OPAQUE = Symbol('built-by-user-container');
 
 // Types TypeScript emits for parameters it cannot name at runtime (interfaces,
 // unions, primitives): never constructible, so they get a precise error.
@@ -42,8 +41,6 @@ export class ConstructorResolver implements Resolver {
   private readonly instances = new Map<Token, unknown>();
   private readonly building: Token[] = [];
   private readonly external: ((token: Token) => unknown) | undefined;
-  /** Tokens each built token asked for, transitively (OPAQUE: a user container built part of it). */
-  private readonly requested = new Map<Token, Set<Token | typeof OPAQUE>>();
 
   constructor(providers: readonly Provider[] = [], external?: ExternalResolver) {
     for (const p of providers) this.register(p);
@@ -73,14 +70,10 @@ export class ConstructorResolver implements Resolver {
   }
 
   get<T>(token: Token<T>): T {
-    if (this.instances.has(token)) {
-      this.noteRequest(token);
-      return this.instances.get(token) as T;
-    }
+    if (this.instances.has(token)) return this.instances.get(token) as T;
     if (this.building.includes(token)) {
       throw new CircularDependencyError([...this.building, token].map(tokenName));
     }
-    this.requested.set(token, new Set());
     this.building.push(token);
     try {
       const value = this.build(token);
@@ -88,27 +81,6 @@ export class ConstructorResolver implements Resolver {
       return value as T;
     } finally {
       this.building.pop();
-      this.noteRequest(token);
-    }
-  }
-
-  /**
-   * Whether building `token` asked for `dependency`, directly or through
-   * anything it depends on. Unknown (a user container built part of the
-   * graph, or `token` was never built here) counts as yes.
-   */
-  dependsOn(token: Token, dependency: Token): boolean {
-    const deps = this.requested.get(token);
-    return deps === undefined || deps.has(dependency) || deps.has(OPAQUE);
-  }
-
-  private noteRequest(token: Token): void {
-    const transitive = this.requested.get(token);
-    for (const parent of this.building) {
-      const deps = this.requested.get(parent);
-      if (!deps) continue;
-      deps.add(token);
-      if (transitive) for (const d of transitive) deps.add(d);
     }
   }
 
@@ -133,9 +105,7 @@ export class ConstructorResolver implements Resolver {
 
   private tryExternal(token: Token): unknown {
     const value = this.external?.(token);
-    if (value === undefined) return NOT_FOUND;
-    this.requested.get(token)?.add(OPAQUE); // we cannot see what the user's container injected
-    return value;
+    return value === undefined ? NOT_FOUND : value;
   }
 
   private construct(cls: Class): unknown {

@@ -27,18 +27,21 @@ export interface DispatchDeps {
   isStopping(): boolean;
   /** Waits before a retry (counted as `retrying`); resolves false if `close()` cancelled it. */
   sleep(ms: number): Promise<boolean>;
+  /** Logs and counts a fault of the bus itself (never of a handler: those are outcomes). */
+  fault(err: unknown, envelope: EventEnvelope | undefined): void;
 }
 
-/** Calls a hook, logging (never throwing) what it throws. */
+/** Calls a hook, logging (never throwing) what it throws or rejects with. */
 export function callHook<K extends keyof BusHooks>(
   deps: Pick<DispatchDeps, 'hooks' | 'logger'>,
   name: K,
   arg: Parameters<NonNullable<BusHooks[K]>>[0],
 ): void {
-  const hook = deps.hooks[name] as ((a: typeof arg) => unknown) | undefined;
-  if (!hook) return;
   try {
+    const hook = deps.hooks[name] as ((a: typeof arg) => unknown) | undefined;
+    if (!hook) return;
     const r = hook.call(deps.hooks, arg);
+    // Reading `then` and calling it run user code too: inside the same guard.
     if (isThenable(r)) {
       r.then(undefined, (err: unknown) =>
         deps.logger.error({ err, hook: name }, `${name} hook rejected`),

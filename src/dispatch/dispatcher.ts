@@ -96,6 +96,38 @@ export class Dispatcher {
     return this.runGroups(envelope, groups, started, after);
   }
 
+  /**
+   * `run()`, with the promise that `release` is called exactly once whatever
+   * happens: a fault outside any handler invocation (a bug of ours, an event
+   * whose `constructor` getter throws) is logged and counted as an internal
+   * fault and the dispatch slot is released, never leaked.
+   */
+  runGuarded(
+    envelope: EventEnvelope,
+    release: () => void,
+    started?: number,
+  ): DispatchReport | Promise<DispatchReport> {
+    let released = false;
+    const once = () => {
+      if (released) return;
+      released = true;
+      release();
+    };
+    try {
+      const report = this.run(envelope, once, started);
+      if (!(report instanceof Promise)) return report;
+      return report.then(undefined, (err: unknown) => this.faulted(envelope, err, once));
+    } catch (err) {
+      return this.faulted(envelope, err, once);
+    }
+  }
+
+  private faulted(envelope: EventEnvelope, err: unknown, release: () => void): DispatchReport {
+    this.deps.fault(err, envelope);
+    release();
+    return new DispatchReport(envelope, NO_OUTCOMES, 0);
+  }
+
   /** Stops starting queued events and returns (and forgets) them. */
   stop(): EventEnvelope[] {
     this.paused = true;
@@ -160,7 +192,7 @@ export class Dispatcher {
       this.active++;
       tracker.add('dispatching');
       tracker.done('queued');
-      this.run(envelope, this.pumped);
+      this.runGuarded(envelope, this.pumped);
     }
     this.pumping = false;
   }

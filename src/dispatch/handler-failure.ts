@@ -81,6 +81,13 @@ export function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
   }
 }
 
+/** The thrown value as an Error; never throws (`instanceof` on a revoked proxy does). */
 export function toError(thrown: unknown, handlerId: string): Error {
-  return thrown instanceof Error ? thrown : new HandlerThrewNonErrorError(handlerId, thrown);
+  let isError = false;
+  try {
+    isError = thrown instanceof Error;
+  } catch {
+    // a proxy whose getPrototypeOf trap throws, or a revoked one: not an Error we can use
+  }
+  return isError ? (thrown as Error) : new HandlerThrewNonErrorError(handlerId, thrown);
 }

@@ -7,7 +7,6 @@ import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
-import { isThenable } from './is-thenable';
 import { retryDelay } from './retry-delay';
 import { collectReturnedEvents } from './returned-events';
 
@@ -65,6 +64,11 @@ function then<R>(
 // `next` runs inside the same promise reaction as the handler's settlement:
 // one promise per async invocation, not one per layer (each promise costs
 // async-hook work on Node 20 once AsyncLocalStorage is in use).
+//
+// Everything the handler hands back is hostile until proven otherwise: reading
+// `then` may throw (a getter, a revoked proxy), calling it may throw, and a
+// native promise's own `then` reads `constructor`, which may throw too. Each
+// of those becomes this attempt's failure, never an exception.
 function runAttempt<R>(
   deps: DispatchDeps,
   sub: Subscription,
@@ -75,47 +79,72 @@ function runAttempt<R>(
 ): R | Promise<R> {
   const seen = attempt === 1 ? envelope : withAttempt(envelope, attempt);
   const ctx = new InvocationContext(seen, sub.id, attempt, envelope, deps);
+  let pending: Promise<unknown> | undefined;
   let result: unknown;
   try {
-    // Handlers that can reach the bus (it was injected somewhere in their
-    // constructor graph) run in their own scope, so `bus.emit()` from inside
-    // is a follow-up; the others skip AsyncLocalStorage altogether.
-    result = sub.needsScope
-      ? deps.runIn(ctx.scope(), sub.invoke, envelope.event, ctx)
-      : sub.invoke(envelope.event, ctx);
+    // Every invocation runs in its own scope, so any `bus.emit()` made while
+    // it runs (injected bus, module-level bus, ctx) is one of its follow-ups.
+    result = deps.runIn(ctx.scope(), sub.invoke, envelope.event, ctx);
+    pending = promiseOf(result);
+    if (sub.timeoutMs !== undefined)
+      pending = withTimeout(deps, sub, sub.timeoutMs, ctx, pending ?? Promise.resolve(result));
   } catch (thrown) {
     ctx.release();
     return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
   }
-  if (sub.timeoutMs === undefined && !isThenable(result)) {
+  if (pending === undefined) {
     ctx.release();
-    return next(succeeded(sub, attempt, result, ctx, started));
+    return then(succeeded(deps, sub, envelope, attempt, result, ctx, started), next);
   }
-  const settled =
-    sub.timeoutMs === undefined
-      ? Promise.resolve(result)
-      : withTimeout(deps, sub, sub.timeoutMs, ctx, result);
-  return settled.then(
-    (value) => {
-      ctx.release();
-      return next(succeeded(sub, attempt, value, ctx, started));
-    },
-    (thrown: unknown) => {
-      ctx.release();
-      return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
-    },
-  );
+  const onSettled = (value: unknown) => {
+    ctx.release();
+    return then(succeeded(deps, sub, envelope, attempt, value, ctx, started), next);
+  };
+  const onFailed = (thrown: unknown) => {
+    ctx.release();
+    return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
+  };
+  try {
+    return pending.then(onSettled, onFailed);
+  } catch (thrown) {
+    return onFailed(thrown);
+  }
+}
+
+/**
+ * The promise a handler's return value stands for, or undefined for a plain
+ * value. Throws when the value cannot even be inspected (the caller turns that
+ * into the attempt's failure). Foreign thenables are adopted through a native
+ * promise, whose resolve function catches a throwing `then`.
+ */
+function promiseOf(value: unknown): Promise<unknown> | undefined {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function'))
+    return undefined;
+  if (value instanceof Promise) return value;
+  const thenMethod = (value as { then?: unknown }).then;
+  if (typeof thenMethod !== 'function') return undefined;
+  return new Promise((resolve, reject) => {
+    thenMethod.call(value, resolve, reject);
+  });
 }
 
 function succeeded(
+  deps: DispatchDeps,
   sub: Subscription,
+  envelope: EventEnvelope,
   attempt: number,
   result: unknown,
   ctx: InvocationContext,
   started: number,
-): HandlerOutcome {
-  collectReturnedEvents(result, ctx);
-  const followUps = ctx.commit();
+): HandlerOutcome | Promise<HandlerOutcome> {
+  let followUps: readonly EventEnvelope[];
+  try {
+    collectReturnedEvents(result, ctx);
+    followUps = ctx.commit();
+  } catch (thrown) {
+    // A returned value that cannot be inspected (a revoked proxy as an array...).
+    return failed(deps, sub, envelope, attempt, thrown, ctx, started);
+  }
   return {
     handlerId: sub.id,
     status: 'succeeded',
@@ -161,7 +190,7 @@ function withTimeout(
   sub: Subscription,
   timeoutMs: number,
   ctx: InvocationContext,
-  result: unknown,
+  result: Promise<unknown>,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = deps.clock.setTimeout(() => {
@@ -169,17 +198,16 @@ function withTimeout(
       ctx.abort(error);
       reject(error);
     }, timeoutMs);
+    const settle = (fn: (v: unknown) => void) => (v: unknown) => {
+      deps.clock.clearTimeout(timer);
+      fn(v);
+    };
     // A late rejection after the timeout lands here, so it is never unhandled.
-    Promise.resolve(result).then(
-      (value) => {
-        deps.clock.clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        deps.clock.clearTimeout(timer);
-        reject(err);
-      },
-    );
+    try {
+      result.then(settle(resolve), settle(reject));
+    } catch (err) {
+      settle(reject)(err); // a native promise whose `constructor` getter throws
+    }
   });
 }
 

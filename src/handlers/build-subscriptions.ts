@@ -1,5 +1,4 @@
 import type { Resolver } from '../container/provider';
-import type { Token } from '../container/token';
 import { DEFAULT_RETRY } from '../dispatch/retry-delay';
 import {
   InvalidHandlerOptionsError,
@@ -18,19 +17,6 @@ export interface SubscriptionDefaults {
   timeoutMs?: number;
 }
 
-/** How `buildSubscriptions` decides whether a handler runs in its own AsyncLocalStorage scope. */
-export interface ScopePolicy {
-  /** `'auto'`: only handlers whose constructor graph asked for `busToken`; `'always'`: every handler. */
-  handlerScopes: 'auto' | 'always';
-  /** The token the bus is injected by (`EventBus`). */
-  busToken: Token;
-}
-
-/** A resolver that can say what a built class depended on (the built-in one can). */
-interface DependencyAware {
-  dependsOn(token: Token, dependency: Token): boolean;
-}
-
 /**
  * Reads a handler class's metadata, builds its instance through the resolver
  * and returns one subscription per (method, event class). Throws at startup
@@ -40,7 +26,6 @@ export function buildSubscriptions(
   cls: Class,
   resolver: Resolver,
   defaults: SubscriptionDefaults = {},
-  scopes?: ScopePolicy,
 ): Subscription[] {
   const info = readHandlerClass(cls);
   const records = readSubscriptions(cls);
@@ -50,11 +35,6 @@ export function buildSubscriptions(
   }
   if (records.length === 0) throw new NotAHandlerClassError(cls.name);
   const instance = resolver.get(cls) as Record<string | symbol, unknown>;
-  const needsScope =
-    scopes === undefined ||
-    scopes.handlerScopes === 'always' ||
-    typeof (resolver as Partial<DependencyAware>).dependsOn !== 'function' ||
-    (resolver as unknown as DependencyAware).dependsOn(cls, scopes.busToken);
   const prefix = info.idPrefix ?? cls.name;
   const subs: Subscription[] = [];
   for (const record of records) {
@@ -78,7 +58,6 @@ export function buildSubscriptions(
           options: record.options,
           invoke,
           defaults,
-          needsScope,
         }),
       );
     }
@@ -94,10 +73,8 @@ export function makeSubscription(input: {
   options: OnEventOptions<unknown>;
   invoke: Subscription['invoke'];
   defaults?: SubscriptionDefaults;
-  /** Default true: a runtime `bus.on` listener may close over the bus. */
-  needsScope?: boolean;
 }): Subscription {
-  const { id, source, eventClass, options, invoke, defaults = {}, needsScope = true } = input;
+  const { id, source, eventClass, options, invoke, defaults = {} } = input;
   if (typeof eventClass !== 'function') {
     throw new InvalidHandlerOptionsError(
       id,
@@ -131,6 +108,5 @@ export function makeSubscription(input: {
     includeSubclasses: options.includeSubclasses === true,
     when: options.when as Subscription['when'],
     invoke,
-    needsScope,
   };
 }

@@ -16,6 +16,4 @@ export interface Subscription {
   readonly includeSubclasses: boolean;
   readonly when: ((event: unknown, envelope: EventEnvelope) => boolean) | undefined;
   readonly invoke: (event: unknown, ctx: EventContext) => unknown;
-  /** Run each invocation in its own AsyncLocalStorage scope (the handler can reach the bus). */
-  readonly needsScope: boolean;
 }

@@ -56,7 +56,7 @@ function record(bus: EventBus) {
   return receipts;
 }
 
-describe('handler scopes', () => {
+describe('handler scopes: every invocation is a scope', () => {
   test('a bus injected through a service (transitively) still emits follow-ups, with causation', async () => {
     const bus = createEventBus({ handlers: [ViaService], logger: silentLogger });
     const receipts = record(bus);
@@ -66,28 +66,40 @@ describe('handler scopes', () => {
     expect(report.outcomes[0]?.followUps).toHaveLength(1);
   });
 
-  test("'auto': a handler that never asked for the bus runs without a scope; a singleton's emit is a root event", async () => {
+  test("a module-level singleton's emit inside a handler is a follow-up: every invocation has its own scope", async () => {
     const bus = createEventBus({ handlers: [ViaModuleSingleton], logger: silentLogger });
-    moduleBus = bus;
-    const receipts = record(bus);
-    const report = await bus.dispatch(new OrderPlaced('o-2'));
-    await bus.drain();
-    expect(receipts).toHaveLength(1);
-    expect(receipts[0]?.causationId).toBeNull();
-    expect(report.outcomes[0]?.followUps).toEqual([]);
-  });
-
-  test("'always': the same singleton's emit is a follow-up", async () => {
-    const bus = createEventBus({
-      handlers: [ViaModuleSingleton],
-      logger: silentLogger,
-      handlerScopes: 'always',
-    });
     moduleBus = bus;
     const receipts = record(bus);
     const report = await bus.dispatch(new OrderPlaced('o-3'));
     await bus.drain();
     expect(receipts.map((r) => r.causationId)).toEqual([report.envelope.id]);
+    expect(report.outcomes[0]?.followUps).toHaveLength(1);
+  });
+
+  test("a module-level singleton's emit from a handler that fails is discarded with it", async () => {
+    @EventHandler()
+    class EmitsThenFails {
+      @OnEvent(OrderPlaced)
+      async place(e: OrderPlaced) {
+        moduleBus?.emit(new ReceiptSent(e.orderId));
+        throw new Error('after emitting');
+      }
+    }
+    const discarded: string[] = [];
+    const bus = createEventBus({
+      handlers: [EmitsThenFails],
+      logger: silentLogger,
+      hooks: {
+        onDiscard: ({ envelopes, reason }) =>
+          discarded.push(`${envelopes[0]?.name}:${reason.kind}`),
+      },
+    });
+    moduleBus = bus;
+    const receipts = record(bus);
+    await bus.dispatch(new OrderPlaced('o-3b'));
+    await bus.drain();
+    expect(receipts).toEqual([]);
+    expect(discarded).toEqual(['ReceiptSent:handler-failed']);
   });
 
   test("a handler built by the user's container gets a scope (we cannot see what it injected)", async () => {
