@@ -27,6 +27,7 @@ export const ErrorCode = {
   HandlerTimeout: 'KEB_HANDLER_TIMEOUT',
   HandlerThrewNonError: 'KEB_HANDLER_THREW_NON_ERROR',
   CausationDepthExceeded: 'KEB_CAUSATION_DEPTH_EXCEEDED',
+  FollowUpBudgetExceeded: 'KEB_FOLLOW_UP_BUDGET_EXCEEDED',
   BusOverflow: 'KEB_BUS_OVERFLOW',
   BusClosed: 'KEB_BUS_CLOSED',
   DispatchFailed: 'KEB_DISPATCH_FAILED',
@@ -337,6 +338,32 @@ export class CausationDepthExceededError extends KoaEventBusError {
       ErrorCode.CausationDepthExceeded,
       `Follow-up event ${eventName} would be at causation depth ${depth} (limit exceeded): ${[...chain.slice(-8), eventName].join(' -> ')}.`,
       'A handler probably re-emits what triggered it. Break the cycle, or raise `maxCausationDepth` if the chain is intended.',
+    );
+  }
+}
+
+/**
+ * One root event has caused more follow-up events (descendants, at any depth)
+ * than `maxFollowUpsPerRoot`: a fan-out cycle, or a fan-out bigger than intended.
+ * Further follow-ups of that root are discarded (reported to `onDiscard`); other
+ * roots are not affected.
+ *
+ * @example
+ * ```ts
+ * hooks: { onDiscard: ({ reason }) => { if (reason.kind === 'follow-up-budget') alert(reason.error.message); } }
+ * ```
+ */
+export class FollowUpBudgetExceededError extends KoaEventBusError {
+  constructor(
+    readonly rootEventId: string,
+    readonly rootEventName: string,
+    readonly limit: number,
+    readonly chain: readonly string[],
+  ) {
+    super(
+      ErrorCode.FollowUpBudgetExceeded,
+      `Root event ${rootEventName} (id ${rootEventId}) has caused more than ${limit} follow-up events; further follow-ups of it are discarded. Last chain: ${[...chain.slice(0, 3), ...(chain.length > 8 ? ['...'] : []), ...chain.slice(Math.max(3, chain.length - 5))].join(' -> ')}.`,
+      'A handler probably emits what (indirectly) triggers it: break the cycle, or raise `maxFollowUpsPerRoot` if the fan-out is intended.',
     );
   }
 }

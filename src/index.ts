@@ -35,6 +35,7 @@ export {
   DuplicateHandlerIdError,
   ErrorCode,
   type FieldError,
+  FollowUpBudgetExceededError,
   HandlerThrewNonErrorError,
   HandlerTimeoutError,
   HttpError,

@@ -74,6 +74,15 @@ export interface EventBusOptions {
   overflow?: 'throw' | 'drop';
   /** Follow-up chains deeper than this are cut (KEB_CAUSATION_DEPTH_EXCEEDED). Default 32. */
   maxCausationDepth?: number;
+  /**
+   * Follow-up events one root event may cause, all generations together; past
+   * it, that root's further follow-ups are discarded (KEB_FOLLOW_UP_BUDGET_EXCEEDED,
+   * reported to `onDiscard`, logged once per root). Default 10 000: far above a
+   * real fan-out (a 10 000-row import emitting one event per row fits), far
+   * below a runaway cycle (two emits per run reach 2^32 events within the depth
+   * limit). Raise it for bigger intended fan-outs.
+   */
+  maxFollowUpsPerRoot?: number;
   /** How many dead letters `bus.deadLetters` keeps (oldest dropped). Default 1000. */
   deadLetterLimit?: number;
   /** Time source for retries, timeouts and drain deadlines. */

@@ -9,13 +9,16 @@ import type { EventEnvelope } from './event-envelope';
 export class Envelope<E = unknown> implements EventEnvelope<E> {
   private _id: string | undefined;
   private _date: Date | undefined;
+  /** The root event of this causation tree (itself for a root event). */
+  readonly root: Envelope;
+  /** On a root envelope: how many follow-ups its tree has caused so far. */
+  descendants = 0;
 
   constructor(
     readonly name: string,
     readonly version: number,
     private readonly at: number,
     private readonly correlation: string | undefined,
-    readonly causationId: string | null,
     readonly depth: number,
     readonly event: E,
     private readonly newId: () => string,
@@ -25,11 +28,17 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
     id?: string,
   ) {
     this._id = id;
+    this.root = parent ? parent.root : this;
   }
 
   get id(): string {
     if (this._id === undefined) this._id = this.newId();
     return this._id;
+  }
+
+  /** The id of the event whose handler emitted this one (read lazily: ids cost time and memory). */
+  get causationId(): string | null {
+    return this.parent ? this.parent.id : null;
   }
 
   get correlationId(): string {
@@ -48,7 +57,6 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
       this.version,
       this.at,
       this.correlation ?? this.id,
-      this.causationId,
       this.depth,
       this.event,
       this.newId,

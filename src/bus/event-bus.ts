@@ -15,6 +15,7 @@ import {
   BusOverflowError,
   CausationDepthExceededError,
   DrainTimeoutError,
+  FollowUpBudgetExceededError,
 } from '../errors';
 import {
   buildSubscriptions,
@@ -70,12 +71,17 @@ export class EventBus {
   private readonly clock: Clock;
   private readonly names = new EventNames();
   private readonly letters: DeadLetter[] = [];
+  /** One error per root event that blew its follow-up budget (logged once, shared by its discards). */
+  private readonly overBudget = new WeakMap<Envelope, FollowUpBudgetExceededError>();
   private readonly retryTimers: RetryTimers;
   private readonly liveControllers = new Set<AbortController>();
   private readonly host: ScopeHost;
   private readonly newId: () => string;
   private readonly opts: Required<
-    Pick<EventBusOptions, 'maxInFlight' | 'overflow' | 'maxCausationDepth' | 'deadLetterLimit'>
+    Pick<
+      EventBusOptions,
+      'maxInFlight' | 'overflow' | 'maxCausationDepth' | 'maxFollowUpsPerRoot' | 'deadLetterLimit'
+    >
   >;
   private readonly defaults: SubscriptionDefaults;
   private readonly hookDeps: Pick<DispatchDeps, 'hooks' | 'logger'>;
@@ -96,6 +102,7 @@ export class EventBus {
       maxInFlight: options.maxInFlight ?? 100_000,
       overflow: options.overflow ?? 'throw',
       maxCausationDepth: options.maxCausationDepth ?? 32,
+      maxFollowUpsPerRoot: options.maxFollowUpsPerRoot ?? 10_000,
       deadLetterLimit: options.deadLetterLimit ?? 1000,
     };
     this.resolver =
@@ -169,6 +176,8 @@ export class EventBus {
       const scope = this.storage.current();
       this.admit(event, scope, 'throw'); // a dispatch() caller awaits a report: never dropped silently
       envelope = this.createEnvelope(event, scope?.lineage ?? ROOT);
+      const cut = this.cut(envelope);
+      if (cut) throw cut.error;
       started = performance.now(); // a dispatch() caller gets the report: durations are measured
     } catch (err) {
       return Promise.reject(err);
@@ -387,7 +396,6 @@ export class EventBus {
       version,
       this.clock.now(),
       cause ? cause.correlationId : lineage.correlationId,
-      cause ? cause.id : null,
       cause ? cause.depth + 1 : 0,
       event,
       this.newId,
@@ -397,21 +405,46 @@ export class EventBus {
     return envelope;
   }
 
-  private publish(envelopes: readonly EventEnvelope[]): void {
-    const ok: EventEnvelope[] = [];
-    for (const e of envelopes) {
-      if (e.depth <= this.opts.maxCausationDepth) ok.push(e);
-      else {
-        const chain = e instanceof Envelope && e.parent ? e.parent.chain() : [];
-        const error = new CausationDepthExceededError(e.name, e.depth, chain);
+  /**
+   * The guards on follow-ups, checked as each is emitted: causation depth (a
+   * chain) and the per-root budget (a fan-out, all generations together).
+   * Returns the reason when the envelope is cut (and reports it), else undefined.
+   */
+  private cut(envelope: Envelope): Extract<DiscardReason, { error: Error }> | undefined {
+    const root = envelope.root;
+    if (root === envelope) return undefined;
+    let reason: Extract<DiscardReason, { error: Error }> | undefined;
+    if (envelope.depth > this.opts.maxCausationDepth) {
+      const chain = envelope.parent ? envelope.parent.chain() : [];
+      const error = new CausationDepthExceededError(envelope.name, envelope.depth, chain);
+      this.logger.error(
+        { err: error, eventId: envelope.id, correlationId: envelope.correlationId },
+        error.message,
+      );
+      reason = { kind: 'causation-depth', error };
+    } else if (++root.descendants > this.opts.maxFollowUpsPerRoot) {
+      let error = this.overBudget.get(root);
+      if (!error) {
+        error = new FollowUpBudgetExceededError(
+          root.id,
+          root.name,
+          this.opts.maxFollowUpsPerRoot,
+          envelope.chain(),
+        );
+        this.overBudget.set(root, error);
         this.logger.error(
-          { err: error, eventId: e.id, correlationId: e.correlationId },
+          { err: error, rootEventId: root.id, correlationId: envelope.correlationId },
           error.message,
         );
-        this.reportDiscard([e], { kind: 'causation-depth', error });
       }
+      reason = { kind: 'follow-up-budget', error };
     }
-    if (ok.length > 0) this.transport.publish(ok);
+    if (reason) this.reportDiscard([envelope], reason);
+    return reason;
+  }
+
+  private publish(envelopes: readonly EventEnvelope[]): void {
+    if (envelopes.length > 0) this.transport.publish(envelopes);
   }
 
   private reportDiscard(envelopes: readonly EventEnvelope[], reason: DiscardReason): void {
@@ -425,6 +458,7 @@ export class EventBus {
   private makeHost(): ScopeHost {
     return {
       createEnvelope: (event, scope) => this.createEnvelope(event, scope.lineage),
+      cut: (envelope) => this.cut(envelope as Envelope) !== undefined,
       publish: (envelopes) => this.publish(envelopes),
       reportDiscard: (envelopes, reason) => this.reportDiscard(envelopes, reason),
       track: (kind, delta) =>

@@ -7,6 +7,8 @@ import { type EventEnvelope, NO_ENVELOPES } from './event-envelope';
 export interface ScopeHost {
   /** Builds the envelope (and enforces `maxInFlight`) for an event emitted in `scope`. */
   createEnvelope(event: object, scope: EventScope): EventEnvelope;
+  /** Applies the follow-up guards (depth, per-root budget); true: cut and already reported. */
+  cut(envelope: EventEnvelope): boolean;
   /** Hands committed envelopes to the transport. */
   publish(envelopes: readonly EventEnvelope[]): void;
   /** Reports dropped envelopes to hooks. */
@@ -89,6 +91,7 @@ export class EventScope {
   /** Buffers an event (or, once the scope has ended, follows its verdict). */
   add(event: object, options?: EmitOptions): EventEnvelope {
     const envelope = this.host.createEnvelope(event, this);
+    if (this.host.cut(envelope)) return envelope;
     const item = { envelope, always: options?.when === 'always' };
     if (this._state === 'committed') this.forward([item]);
     else if (this._state === 'discarded')

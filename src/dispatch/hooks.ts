@@ -65,6 +65,7 @@ export type DiscardReason =
   | { kind: 'http-error'; status: number; error: unknown }
   | { kind: 'handler-failed'; handlerId: string; error: Error }
   | { kind: 'causation-depth'; error: Error }
+  | { kind: 'follow-up-budget'; error: Error }
   | { kind: 'overflow'; error: Error }
   | { kind: 'closed' }
   | { kind: 'manual'; message: string };
