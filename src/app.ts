@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import { createServer, type RequestListener } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from '@koa/router';
 import Koa from 'koa';
@@ -7,7 +6,7 @@ import type { EventBusOptions } from './bus/bus-options';
 import type { CloseReport } from './bus/close-report';
 import { EventBus } from './bus/event-bus';
 import type { BodyParserOptions } from './http/body-parser';
-import { closeServer } from './http/close-server';
+import { ClosableServer } from './http/closable-server';
 import { httpErrors } from './http/error-middleware';
 import { type EventScopeOptions, eventScope } from './http/event-scope.middleware';
 import { mountControllers } from './http/mount-controllers';
@@ -116,11 +115,22 @@ export function createApp(options: AppOptions = {}): App {
   });
   koa.use(router.routes()).use(router.allowedMethods());
 
-  let server: Server | undefined;
+  let closable: ClosableServer | undefined;
   let closing: Promise<AppCloseReport> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     bus.logger.info({ signal }, `${signal} received, closing`);
-    void app.close().then((report) => bus.logger.info({ drained: report.drained }, 'closed'));
+    void app.close().then((report) => {
+      bus.logger.info(
+        {
+          drained: report.drained,
+          lost: report.lost.length,
+          connectionsForced: report.connectionsForced,
+        },
+        'closed',
+      );
+      // Work was left behind (each event is in the warning logged by close()): say so to the supervisor.
+      if (!report.drained) process.exitCode = 1;
+    });
   };
 
   const app: App = {
@@ -128,28 +138,29 @@ export function createApp(options: AppOptions = {}): App {
     router,
     bus,
     get server() {
-      return server;
+      return closable?.server;
     },
     callback: () => koa.callback(),
     listen: (port = 0, host?: string) =>
       new Promise((resolve, reject) => {
-        const s = createServer(koa.callback());
+        const c = new ClosableServer(koa.callback());
+        const s = c.server;
         s.once('error', reject);
         const ready = () => {
           s.off('error', reject);
-          server = s;
+          closable = c;
           resolve(s);
         };
         if (host === undefined) s.listen(port, ready);
         else s.listen(port, host, ready);
       }),
-    port: () => (server?.address() as AddressInfo | null)?.port ?? 0,
+    port: () => (closable?.server.address() as AddressInfo | null)?.port ?? 0,
     close: (timeoutMs = options.shutdownTimeoutMs ?? 10_000) => {
       closing ??= (async () => {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
         const started = Date.now();
-        const { forced } = server ? await closeServer(server, timeoutMs) : { forced: false };
+        const { forced } = closable ? await closable.close(timeoutMs) : { forced: false };
         const report = await bus.close(Math.max(1, timeoutMs - (Date.now() - started)));
         return { ...report, connectionsForced: forced };
       })();

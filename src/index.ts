@@ -3,7 +3,7 @@ import 'reflect-metadata';
 
 export { type App, type AppCloseReport, type AppOptions, createApp } from './app';
 export type { EventBusOptions } from './bus/bus-options';
-export type { CloseReport, EventDescription } from './bus/close-report';
+export type { CloseReport, EventDescription, LostEvent, LostState } from './bus/close-report';
 export { createEventBus } from './bus/create-event-bus';
 export type { EmitOptions } from './bus/emit-options';
 export { EventBus } from './bus/event-bus';

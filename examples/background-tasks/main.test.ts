@@ -10,7 +10,7 @@ test('the background-tasks entry point serves and shuts down cleanly on SIGTERM'
     });
     expect(await res.json()).toEqual({ status: 'Data received' });
     expect(await main.stop()).toBe(0);
-    expect(main.output()).toMatch(/closed \{ drained: true \}/);
+    expect(main.output()).toMatch(/closed \{ drained: true, lost: 0, connectionsForced: false \}/);
   } finally {
     main.child.kill('SIGKILL');
   }

@@ -14,7 +14,7 @@ test('the npm start entry point serves, prints a curl line, and shuts down clean
     expect(await res.json()).toMatchObject({ email: 'ada@example.com', name: 'Ada' });
     expect(await main.stop()).toBe(0);
     expect(main.output()).toContain('SIGTERM received, closing');
-    expect(main.output()).toMatch(/closed \{ drained: true \}/);
+    expect(main.output()).toMatch(/closed \{ drained: true, lost: 0, connectionsForced: false \}/);
   } finally {
     main.child.kill('SIGKILL');
   }

@@ -7,6 +7,7 @@ import type { DispatchReport } from '../dispatch/dispatch-report';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { guardLogger } from '../dispatch/guard-logger';
 import type { BusHooks, DeadLetter, DiscardReason } from '../dispatch/hooks';
+import type { InvocationContext } from '../dispatch/invocation-context';
 import { consoleLogger, type Logger } from '../dispatch/logger';
 import { RetryTimers } from '../dispatch/retry-timers';
 import { type PendingWork, WorkTracker } from '../dispatch/work-tracker';
@@ -30,7 +31,7 @@ import { InMemoryTransport } from '../transport/in-memory-transport';
 import type { Transport } from '../transport/transport';
 import type { Class } from '../types';
 import type { EventBusOptions } from './bus-options';
-import type { CloseReport, EventDescription } from './close-report';
+import type { CloseReport, EventDescription, LostEvent, LostState } from './close-report';
 import { describeSubscriptions } from './describe-subscriptions';
 import type { EmitOptions } from './emit-options';
 import { Envelope } from './envelope';
@@ -74,7 +75,9 @@ export class EventBus {
   /** One error per root event that blew its follow-up budget (logged once, shared by its discards). */
   private readonly overBudget = new WeakMap<Envelope, FollowUpBudgetExceededError>();
   private readonly retryTimers: RetryTimers;
-  private readonly liveControllers = new Set<AbortController>();
+  private readonly running = new Set<InvocationContext>();
+  /** Scopes still open (requests in progress, `bus.scope` calls): what close() discards if it must. */
+  private readonly openScopes = new Set<EventScope>();
   private readonly host: ScopeHost;
   private readonly newId: () => string;
   private readonly opts: Required<
@@ -90,6 +93,8 @@ export class EventBus {
   private faults = 0;
   private closing = false;
   private stopping = false;
+  /** The transport is closed: a late commit is a reported discard. */
+  private stopped = false;
   private closed: Promise<CloseReport> | undefined;
 
   constructor(options: EventBusOptions = {}) {
@@ -218,6 +223,8 @@ export class EventBus {
    */
   openScope(options: { correlationId?: string } = {}): EventScope {
     const parent = this.storage.current();
+    // New units of work stop at close(); those already open (and scopes nested in them) go on.
+    if (this.closing && !parent) throw new BusClosedError('(a new scope)');
     const lineage: ScopeLineage = parent?.lineage ?? {
       correlationId: options.correlationId ?? this.newId(),
     };
@@ -347,26 +354,76 @@ export class EventBus {
 
   private async doClose(timeoutMs: number): Promise<CloseReport> {
     this.closing = true;
-    let discarded: EventEnvelope[] = [];
     let drained = true;
+    let stopped: { discarded: EventEnvelope[]; lost: LostEvent[] } = { discarded: [], lost: [] };
     try {
       await this.drain(timeoutMs);
     } catch {
       drained = false;
-      this.stopping = true;
-      discarded = this.dispatcher.stop();
-      if (discarded.length > 0) this.reportDiscard(discarded, { kind: 'closed' });
-      this.retryTimers.cancelAll();
-      for (const c of this.liveControllers) c.abort(new BusClosedError('(running handler)'));
+      stopped = this.stop();
     }
     const pending = this.tracker.snapshot();
+    this.stopped = true;
     await this.transport.close();
     if (!drained)
       this.logger.warn(
-        { pending, discarded: discarded.map((e) => ({ id: e.id, event: e.name })) },
-        `bus closed after ${timeoutMs} ms with work left`,
+        { pending, lost: stopped.lost },
+        `bus closed after ${timeoutMs} ms with ${stopped.lost.length} event(s) not handled: ${stopped.lost
+          .slice(0, 10)
+          .map((l) => `${l.event} ${l.eventId} (${l.state}: ${l.handlerIds.join(', ')})`)
+          .join('; ')}${stopped.lost.length > 10 ? '; ...' : ''}`,
       );
-    return { drained, pending, discarded };
+    return { drained, pending, discarded: stopped.discarded, lost: stopped.lost };
+  }
+
+  /**
+   * close() gave up waiting: names every event that will not be handled and
+   * where it was, and reports it (onDiscard with reason `closed`, dead letters
+   * for cancelled retries); running handlers' signals abort.
+   */
+  private stop(): { discarded: EventEnvelope[]; lost: LostEvent[] } {
+    this.stopping = true;
+    const lost: LostEvent[] = [];
+    const note = (envelope: EventEnvelope, state: LostState, handlerIds: readonly string[]) =>
+      lost.push({
+        eventId: envelope.id,
+        event: envelope.name,
+        correlationId: envelope.correlationId,
+        state,
+        handlerIds,
+      });
+    const buffered: EventEnvelope[] = [];
+    for (const scope of [...this.openScopes]) {
+      for (const e of scope.discard({ kind: 'closed', state: 'buffered' })) {
+        buffered.push(e);
+        note(e, 'buffered', this.handlerIdsOf(e));
+      }
+    }
+    const queued = this.dispatcher.stop(); // includes 'always' events forwarded just above
+    if (queued.length > 0) this.reportDiscard(queued, { kind: 'closed', state: 'queued' });
+    for (const e of queued) note(e, 'queued', this.handlerIdsOf(e));
+    for (const { envelope, handlerId } of this.retryTimers.cancelAll())
+      note(envelope, 'retrying', [handlerId]);
+    const running = new Map<EventEnvelope, string[]>();
+    for (const ctx of this.running) {
+      const ids = running.get(ctx.causedBy) ?? [];
+      ids.push(ctx.handlerId);
+      running.set(ctx.causedBy, ids);
+      ctx.abort(new BusClosedError(`(handler ${ctx.handlerId} still running)`));
+    }
+    for (const [envelope, ids] of running) note(envelope, 'running', ids);
+    if (running.size > 0)
+      this.reportDiscard([...running.keys()], { kind: 'closed', state: 'running' });
+    return { discarded: [...buffered, ...queued], lost };
+  }
+
+  private handlerIdsOf(envelope: EventEnvelope): string[] {
+    try {
+      const route = this.subscriptions.route((envelope.event as object).constructor);
+      return route.groups.flatMap((g) => g.map((s) => s.id));
+    } catch {
+      return [];
+    }
   }
 
   /**
@@ -380,7 +437,8 @@ export class EventBus {
     overflow = this.opts.overflow,
   ): boolean {
     if (scope?.lineage.causedBy !== undefined) return true;
-    if (this.closing) throw new BusClosedError(this.names.of(event).name);
+    // During close(), open scopes (requests still running) may still emit: drain waits for them.
+    if (this.closing && !scope) throw new BusClosedError(this.names.of(event).name);
     if (this.tracker.inFlight() < this.opts.maxInFlight) return true;
     const error = new BusOverflowError(this.opts.maxInFlight, this.names.of(event).name);
     if (overflow === 'throw') throw error;
@@ -444,7 +502,26 @@ export class EventBus {
   }
 
   private publish(envelopes: readonly EventEnvelope[]): void {
-    if (envelopes.length > 0) this.transport.publish(envelopes);
+    if (envelopes.length === 0) return;
+    if (this.stopped) {
+      // A scope that outlived close() committed: nothing can run it any more.
+      this.logger.warn(
+        { events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
+        `${envelopes.length} event(s) committed after the bus was closed were discarded (reason closed): a request or scope outlived close(); give close() a longer timeout`,
+      );
+      this.reportDiscard(envelopes, { kind: 'closed', state: 'late' });
+      return;
+    }
+    try {
+      this.transport.publish(envelopes);
+    } catch (err) {
+      this.faults++;
+      this.logger.error(
+        { err, events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
+        'transport.publish() threw: these events were not published',
+      );
+      this.reportDiscard(envelopes, { kind: 'publish-failed', error: err });
+    }
   }
 
   private reportDiscard(envelopes: readonly EventEnvelope[], reason: DiscardReason): void {
@@ -463,6 +540,14 @@ export class EventBus {
       reportDiscard: (envelopes, reason) => this.reportDiscard(envelopes, reason),
       track: (kind, delta) =>
         delta > 0 ? this.tracker.add(kind, delta) : this.tracker.done(kind, -delta),
+      opened: (scope) => {
+        this.openScopes.add(scope);
+        this.tracker.add('openScopes');
+      },
+      ended: (scope) => {
+        this.openScopes.delete(scope);
+        this.tracker.done('openScopes');
+      },
       runIn: (scope, fn) => this.storage.run(scope, fn),
     };
   }
@@ -477,7 +562,7 @@ export class EventBus {
       logger: this.logger,
       hooks: this.hooks,
       random,
-      liveControllers: this.liveControllers,
+      running: this.running,
       openInvocationScope: (envelope) =>
         new EventScope(this.host, { causedBy: envelope as Envelope }, undefined, false),
       runIn: (scope, fn, event, ctx) => this.storage.runWith(scope, fn, event, ctx),
@@ -487,7 +572,7 @@ export class EventBus {
       },
       shouldRetry,
       isStopping: () => this.stopping,
-      sleep: (ms) => this.retryTimers.sleep(ms),
+      sleep: (ms, envelope, handlerId) => this.retryTimers.sleep(ms, envelope, handlerId),
       fault: (err, envelope) => {
         this.faults++;
         this.logger.error(

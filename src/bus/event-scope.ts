@@ -13,8 +13,11 @@ export interface ScopeHost {
   publish(envelopes: readonly EventEnvelope[]): void;
   /** Reports dropped envelopes to hooks. */
   reportDiscard(envelopes: readonly EventEnvelope[], reason: DiscardReason): void;
-  /** Bookkeeping for drain(): +1/-1 open scope, +n/-n buffered events. */
-  track(kind: 'openScopes' | 'buffered', delta: number): void;
+  /** Bookkeeping for drain(): +n/-n buffered events. */
+  track(kind: 'buffered', delta: number): void;
+  /** A counted scope opened / ended (drain() waits for it; close() discards it if still open). */
+  opened(scope: EventScope): void;
+  ended(scope: EventScope): void;
   /** Runs fn with this scope as the current one. */
   runIn<T>(scope: EventScope, fn: () => T): T;
 }
@@ -71,7 +74,7 @@ export class EventScope {
     /** False for a handler attempt's scope: the running handler already keeps the bus busy. */
     private readonly counted = true,
   ) {
-    if (counted) host.track('openScopes', 1);
+    if (counted) host.opened(this);
   }
 
   get state(): 'open' | 'committed' | 'discarded' {
@@ -110,7 +113,7 @@ export class EventScope {
     this._state = 'committed';
     const items = this.takeBuffer();
     this.forward(items);
-    if (this.counted) this.host.track('openScopes', -1);
+    if (this.counted) this.host.ended(this);
     return items.length === 0 ? NO_ENVELOPES : items.map((b) => b.envelope);
   }
 
@@ -120,7 +123,7 @@ export class EventScope {
     this._state = 'discarded';
     this.discardReason = reason;
     const dropped = this.drop(this.takeBuffer(), reason);
-    if (this.counted) this.host.track('openScopes', -1);
+    if (this.counted) this.host.ended(this);
     return dropped;
   }
 

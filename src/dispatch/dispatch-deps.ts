@@ -2,6 +2,7 @@ import type { EventEnvelope } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
 import type { Clock } from './clock';
 import type { BusHooks, DeadLetter, RetryDecision } from './hooks';
+import type { InvocationContext } from './invocation-context';
 import { isThenable } from './is-thenable';
 import type { Logger } from './logger';
 import type { WorkTracker } from './work-tracker';
@@ -13,8 +14,8 @@ export interface DispatchDeps {
   readonly logger: Logger;
   readonly hooks: BusHooks;
   readonly random: () => number;
-  /** AbortControllers of running attempts (aborted by `close()`). */
-  readonly liveControllers: Set<AbortController>;
+  /** Attempts whose handler returned a promise that has not settled (named and aborted by `close()`). */
+  readonly running: Set<InvocationContext>;
   /** Opens the scope that collects one attempt's follow-ups. */
   openInvocationScope(envelope: EventEnvelope): EventScope;
   /** Calls `fn(event, ctx)` with `scope` current (so an injected bus emits follow-ups). */
@@ -26,7 +27,7 @@ export interface DispatchDeps {
   /** True once `close()` gave up waiting: no more retries. */
   isStopping(): boolean;
   /** Waits before a retry (counted as `retrying`); resolves false if `close()` cancelled it. */
-  sleep(ms: number): Promise<boolean>;
+  sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean>;
   /** Logs and counts a fault of the bus itself (never of a handler: those are outcomes). */
   fault(err: unknown, envelope: EventEnvelope | undefined): void;
 }

@@ -4,7 +4,7 @@ import type { Subscription } from '../handlers/subscription';
 import { callHook, type DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
-import type { RetryDecision } from './hooks';
+import type { DeadLetter, RetryDecision } from './hooks';
 
 // What happens to a failed attempt: logged (warn while it will be retried,
 // error when final), reported to onError, and after the last attempt
@@ -51,13 +51,15 @@ export function fail(
   attempts: number,
   error: Error,
   started: number,
+  reason: DeadLetter['reason'] = 'failed',
 ): HandlerOutcome {
-  const letter = {
+  const letter: DeadLetter = {
     envelope,
     handlerId: sub.id,
     attempts,
     error,
     failedAt: new Date(deps.clock.now()),
+    reason,
   };
   deps.keepDeadLetter(letter);
   callHook(deps, 'onDeadLetter', letter);

@@ -47,8 +47,11 @@ export interface DeadLetter {
   envelope: EventEnvelope;
   handlerId: string;
   attempts: number;
+  /** The last attempt's error. */
   error: Error;
   failedAt: Date;
+  /** `failed`: the last attempt failed; `closed`: `close()` cancelled the retry it was waiting for. */
+  reason: 'failed' | 'closed';
 }
 
 /**
@@ -67,7 +70,8 @@ export type DiscardReason =
   | { kind: 'causation-depth'; error: Error }
   | { kind: 'follow-up-budget'; error: Error }
   | { kind: 'overflow'; error: Error }
-  | { kind: 'closed' }
+  | { kind: 'publish-failed'; error: unknown }
+  | { kind: 'closed'; state?: 'buffered' | 'queued' | 'running' | 'late' }
   | { kind: 'manual'; message: string };
 
 /**

@@ -20,8 +20,8 @@ export class InvocationContext implements EventContext {
     readonly handlerId: string,
     readonly attempt: number,
     /** The envelope as dispatched (attempt 1): what follow-ups are caused by. */
-    private readonly causedBy: EventEnvelope,
-    private readonly deps: Pick<DispatchDeps, 'openInvocationScope' | 'logger' | 'liveControllers'>,
+    readonly causedBy: EventEnvelope,
+    private readonly deps: Pick<DispatchDeps, 'openInvocationScope' | 'logger' | 'running'>,
   ) {}
 
   /** The scope collecting this attempt's follow-ups, opened on first use. */
@@ -73,16 +73,13 @@ export class InvocationContext implements EventContext {
     this.ensureController().abort(reason);
   }
 
-  /** Forgets the controller once the attempt has settled. */
+  /** The attempt has settled: it is no longer running. */
   release(): void {
-    if (this.controller) this.deps.liveControllers.delete(this.controller);
+    this.deps.running.delete(this);
   }
 
   private ensureController(): AbortController {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      this.deps.liveControllers.add(this.controller);
-    }
+    if (!this.controller) this.controller = new AbortController();
     return this.controller;
   }
 }

@@ -96,6 +96,7 @@ function runAttempt<R>(
     ctx.release();
     return then(succeeded(deps, sub, envelope, attempt, result, ctx, started), next);
   }
+  deps.running.add(ctx); // close() names (and aborts) what has not settled
   const onSettled = (value: unknown) => {
     ctx.release();
     return then(succeeded(deps, sub, envelope, attempt, value, ctx, started), next);
@@ -174,14 +175,14 @@ function failed(
   const delay = willRetry ? retryDelay(sub.retry, attempt + 1, deps.random) : undefined;
   reportFailure(deps, sub, seen, attempt, error, willRetry, delay);
   if (!willRetry) return fail(deps, sub, envelope, attempt, error, started);
-  return deps.sleep(delay ?? 0).then((woke) => {
+  return deps.sleep(delay ?? 0, seen, sub.id).then((woke) => {
     // false: close() gave up waiting and cancelled the timer; the last error stands.
     if (woke) return runAttempt(deps, sub, envelope, attempt + 1, started, identity);
     deps.logger.error(
       { err: error, handlerId: sub.id, eventId: envelope.id, attempt },
       `handler ${sub.id}: retry cancelled by close(), dead-lettered`,
     );
-    return fail(deps, sub, envelope, attempt, error, started);
+    return fail(deps, sub, envelope, attempt, error, started, 'closed');
   });
 }
 

@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '../bus/event-envelope';
 import type { Clock } from './clock';
 import type { WorkTracker } from './work-tracker';
 
@@ -6,7 +7,10 @@ import type { WorkTracker } from './work-tracker';
  * them) and cancellable all at once when `close()` gives up.
  */
 export class RetryTimers {
-  private readonly pending = new Map<unknown, (woke: boolean) => void>();
+  private readonly pending = new Map<
+    unknown,
+    { wake: (woke: boolean) => void; envelope: EventEnvelope; handlerId: string }
+  >();
 
   constructor(
     private readonly clock: Clock,
@@ -14,7 +18,7 @@ export class RetryTimers {
   ) {}
 
   /** Resolves true after `ms`, or false if `cancelAll()` came first. */
-  sleep(ms: number): Promise<boolean> {
+  sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
     this.tracker.add('retrying');
     return new Promise<boolean>((resolve) => {
       const wake = (woke: boolean) => {
@@ -23,14 +27,18 @@ export class RetryTimers {
         resolve(woke);
       };
       const handle = this.clock.setTimeout(() => wake(true), ms);
-      this.pending.set(handle, wake);
+      this.pending.set(handle, { wake, envelope, handlerId });
     });
   }
 
-  cancelAll(): void {
-    for (const [handle, wake] of this.pending) {
+  /** Cancels every wait; returns what was waiting (each is then dead-lettered with reason `closed`). */
+  cancelAll(): { envelope: EventEnvelope; handlerId: string }[] {
+    const cancelled: { envelope: EventEnvelope; handlerId: string }[] = [];
+    for (const [handle, { wake, envelope, handlerId }] of this.pending) {
       this.clock.clearTimeout(handle);
+      cancelled.push({ envelope, handlerId });
       wake(false);
     }
+    return cancelled;
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { EventBus } from '../bus/event-bus';
+import type { EventScope } from '../bus/event-scope';
 import type { DiscardReason } from '../dispatch/hooks';
+import { toErrorResponse } from './error-response';
 
 /**
  * What `commitWhen` is told about a finished request.
@@ -94,7 +96,17 @@ export function eventScope(bus: EventBus, options: EventScopeOptions = {}): Midd
     ctx.state.requestId = requestId;
     ctx.set(header, requestId);
 
-    const scope = bus.openScope({ correlationId: requestId });
+    let scope: EventScope;
+    try {
+      scope = bus.openScope({ correlationId: requestId });
+    } catch (err) {
+      // The bus is closing: this request must not start work whose events could not run.
+      const response = toErrorResponse(err, requestId);
+      ctx.status = response.status;
+      ctx.set({ ...response.headers, Connection: 'close' });
+      ctx.body = response.body;
+      return;
+    }
     let chainDone = false;
     let finished = false;
     let escaped = false;

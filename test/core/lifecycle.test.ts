@@ -107,6 +107,7 @@ describe('drain and close', () => {
       drained: true,
       pending: expect.objectContaining({ dispatching: 0, queued: 0 }),
       discarded: [],
+      lost: [],
     });
     expect(ran).toEqual([1, 2]);
     expect(() => bus.emit(new Job(3))).toThrow(expect.objectContaining({ code: 'KEB_BUS_CLOSED' }));
@@ -145,16 +146,49 @@ describe('drain and close', () => {
     const report = await bus.close(30);
     expect(report.drained).toBe(false);
     expect(report.discarded.map((e) => (e.event as Job).id)).toEqual([2]);
-    expect(discards.map((d) => d.reason.kind)).toEqual(['closed']);
+    // Every event that will not be handled, by event id and handler id, and where it was.
+    const job = (id: number) =>
+      report.discarded
+        .concat(discards.flatMap((d) => d.envelopes))
+        .find((e) => (e.event as Job).id === id)?.id;
+    expect(report.lost).toEqual([
+      {
+        eventId: job(2),
+        event: 'Job',
+        correlationId: expect.any(String),
+        state: 'queued',
+        handlerIds: ['on(Job)#1', 'slow-retry'],
+      },
+      {
+        eventId: job(1),
+        event: 'Job',
+        correlationId: expect.any(String),
+        state: 'retrying',
+        handlerIds: ['slow-retry'],
+      },
+      {
+        eventId: job(1),
+        event: 'Job',
+        correlationId: expect.any(String),
+        state: 'running',
+        handlerIds: ['on(Job)#1'],
+      },
+    ]);
+    expect(discards.map((d) => [d.reason, d.envelopes.map((e) => (e.event as Job).id)])).toEqual([
+      [{ kind: 'closed', state: 'queued' }, [2]],
+      [{ kind: 'closed', state: 'running' }, [1]],
+    ]);
     expect(aborted).toHaveLength(1);
     expect(aborted[0]).toMatchObject({ code: 'KEB_BUS_CLOSED' });
-    expect(bus.deadLetters.map((l) => [l.handlerId, l.attempts])).toEqual([['slow-retry', 1]]);
+    expect(bus.deadLetters.map((l) => [l.handlerId, l.attempts, l.reason])).toEqual([
+      ['slow-retry', 1, 'closed'],
+    ]);
     expect(
       logger.lines.filter((l) => l.level !== 'debug').map((l) => `${l.level}: ${l.msg}`),
     ).toEqual([
       'warn: handler slow-retry failed (attempt 1), retrying in 30000 ms',
       'error: handler slow-retry: retry cancelled by close(), dead-lettered',
-      'warn: bus closed after 30 ms with work left',
+      `warn: bus closed after 30 ms with 3 event(s) not handled: Job ${job(2)} (queued: on(Job)#1, slow-retry); Job ${job(1)} (retrying: slow-retry); Job ${job(1)} (running: on(Job)#1)`,
     ]);
     await bus.drain();
   });
