@@ -6,6 +6,11 @@ import type { EventEnvelope } from './event-envelope';
  * was still open (a request still running), `queued` (committed, never
  * started), `retrying` (waiting for its next attempt), `running` (a handler
  * that had not settled: its `ctx.signal` is aborted, its outcome is unknown).
+ *
+ * @example
+ * ```ts
+ * const stillRequests = report.lost.filter((l) => l.state === ('buffered' satisfies LostState));
+ * ```
  */
 export type LostState = 'buffered' | 'queued' | 'retrying' | 'running';
 
