@@ -174,7 +174,17 @@ function failed(
     allowsRetry(deps, { envelope: seen, handlerId: sub.id, attempt, error });
   const delay = willRetry ? retryDelay(sub.retry, attempt + 1, deps.random) : undefined;
   reportFailure(deps, sub, seen, attempt, error, willRetry, delay);
-  if (!willRetry) return fail(deps, sub, envelope, attempt, error, started);
+  // After close() gave up, a failure (typically the abort it caused) is a 'closed' dead letter.
+  if (!willRetry)
+    return fail(
+      deps,
+      sub,
+      envelope,
+      attempt,
+      error,
+      started,
+      deps.isStopping() ? 'closed' : 'failed',
+    );
   return deps.sleep(delay ?? 0, seen, sub.id).then((woke) => {
     // false: close() gave up waiting and cancelled the timer; the last error stands.
     if (woke) return runAttempt(deps, sub, envelope, attempt + 1, started, identity);

@@ -189,6 +189,25 @@ describe('bus.close() names every event it could not see through', () => {
     expect(bus.internalFaults).toBe(0);
   });
 
+  test('a running handler that rejects once its signal aborts is dead-lettered with reason closed', async () => {
+    const bus = createEventBus({ logger: recordingLogger() });
+    bus.on(
+      OrderPlaced,
+      (_e, ctx: EventContext) =>
+        new Promise<void>((_resolve, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
+        ),
+      { id: 'aborts' },
+    );
+    bus.emit(new OrderPlaced(2));
+    const report = await bus.close(30);
+    expect(report.lost.map((l) => [l.state, l.handlerIds])).toEqual([['running', ['aborts']]]);
+    await bus.drain(1_000);
+    expect(
+      bus.deadLetters.map((l) => [l.handlerId, l.reason, (l.error as { code?: string }).code]),
+    ).toEqual([['aborts', 'closed', 'KEB_BUS_CLOSED']]);
+  });
+
   test('during a graceful close, open scopes may still emit; only new root work is refused', async () => {
     const bus = createEventBus({ handlers: [Receipts], logger: recordingLogger() });
     const release = gate();
