@@ -88,7 +88,8 @@ describe('fan-out cycles are cut by the per-root follow-up budget', () => {
     expect(runs).toBe(1 + 10_000);
     const cut = discards.filter((d) => d.reason.kind === 'follow-up-budget');
     expect(cut.length).toBeGreaterThan(0);
-    const error = (cut[0]?.reason as { error?: Error & Record<string, unknown> } | undefined)?.error;
+    const error = (cut[0]?.reason as { error?: Error & Record<string, unknown> } | undefined)
+      ?.error;
     expect(error).toMatchObject({
       code: 'KEB_FOLLOW_UP_BUDGET_EXCEEDED',
       rootEventId: root?.id,
