@@ -13,6 +13,11 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
   readonly root: Envelope;
   /** On a root envelope: how many follow-ups its tree has caused so far. */
   descendants = 0;
+  /**
+   * The event's class, read once when it was emitted: dispatch routes by it
+   * and never reads `event.constructor` again (a getter may throw the second time).
+   */
+  eventClass: Function | undefined;
 
   constructor(
     readonly name: string,
@@ -52,7 +57,7 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
 
   /** The same envelope as seen by a later attempt. */
   withAttempt(attempt: number): Envelope<E> {
-    return new Envelope(
+    const next = new Envelope(
       this.name,
       this.version,
       this.at,
@@ -64,6 +69,8 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
       attempt,
       this.id,
     );
+    next.eventClass = this.eventClass;
+    return next;
   }
 
   /** Names of the causation chain up to this event (root first). */

@@ -419,7 +419,9 @@ export class EventBus {
 
   private handlerIdsOf(envelope: EventEnvelope): string[] {
     try {
-      const route = this.subscriptions.route((envelope.event as object).constructor);
+      const route = this.subscriptions.route(
+        (envelope as Envelope).eventClass ?? (envelope.event as object).constructor,
+      );
       return route.groups.flatMap((g) => g.map((s) => s.id));
     } catch {
       return [];
@@ -447,7 +449,8 @@ export class EventBus {
   }
 
   private createEnvelope(event: object, lineage: ScopeLineage): Envelope {
-    const { name, version } = this.names.of(event);
+    const eventClass = this.names.classOf(event);
+    const { name, version } = this.names.ofClass(eventClass);
     const cause = lineage.causedBy; // a follow-up inherits correlation and lineage from its cause
     const envelope = new Envelope(
       name,
@@ -459,6 +462,7 @@ export class EventBus {
       this.newId,
       cause,
     );
+    envelope.eventClass = eventClass;
     if (this.hooks.onEmitted) callHook(this.hookDeps, 'onEmitted', envelope);
     return envelope;
   }

@@ -17,6 +17,11 @@ export class EventNames {
 
   /** Name of an emitted value; throws `InvalidEventError` for non-events. */
   of(event: unknown): EventName {
+    return this.ofClass(this.classOf(event));
+  }
+
+  /** The class of an emitted value (its `constructor`, read once); throws `InvalidEventError` for non-events. */
+  classOf(event: unknown): Function {
     if (typeof event !== 'object' || event === null) {
       throw new InvalidEventError(event === null ? 'null' : typeof event);
     }
@@ -24,7 +29,7 @@ export class EventNames {
     if (typeof ctor !== 'function' || ctor === Object || Array.isArray(event)) {
       throw new InvalidEventError(Array.isArray(event) ? 'an array' : 'a plain object');
     }
-    return this.ofClass(ctor);
+    return ctor;
   }
 
   ofClass(cls: Function): EventName {

@@ -44,7 +44,8 @@ export function callHook<K extends keyof BusHooks>(
     const r = hook.call(deps.hooks, arg);
     // Reading `then` and calling it run user code too: inside the same guard.
     if (isThenable(r)) {
-      r.then(undefined, (err: unknown) =>
+      // `noop`, not `undefined`: the derived promise must not adopt the hook's value (its `then` may throw).
+      r.then(noop, (err: unknown) =>
         deps.logger.error({ err, hook: name }, `${name} hook rejected`),
       );
     }
@@ -52,3 +53,5 @@ export function callHook<K extends keyof BusHooks>(
     deps.logger.error({ err, hook: name }, `${name} hook threw`);
   }
 }
+
+function noop(): void {}

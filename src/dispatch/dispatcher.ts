@@ -93,7 +93,11 @@ export class Dispatcher {
     const route =
       this.filter && !this.filter(envelope)
         ? NO_HANDLERS
-        : this.subscriptions.route((envelope.event as object).constructor);
+        : this.subscriptions.route(
+            // The class read once at emit (a `constructor` getter may throw on a later read).
+            (envelope as { eventClass?: Function }).eventClass ??
+              (envelope.event as object).constructor,
+          );
     const groups = route.groups;
     if (groups.length === 0) {
       this.deps.logger.debug(

@@ -7,6 +7,7 @@ import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
+import { isThenable } from './is-thenable';
 import { retryDelay } from './retry-delay';
 import { collectReturnedEvents } from './returned-events';
 
@@ -31,6 +32,12 @@ export function invokeHandler<R = HandlerOutcome>(
     let pass: boolean;
     try {
       pass = sub.when(envelope.event, envelope);
+      if (isThenable(pass)) {
+        (pass as PromiseLike<unknown>).then(noop, noop); // never an unhandled rejection
+        throw new TypeError(
+          `\`when\` of ${sub.id} returned a promise; it must return a boolean synchronously`,
+        );
+      }
     } catch (thrown) {
       const error = toError(thrown, sub.id);
       reportFailure(deps, sub, envelope, 1, error, false, undefined);
@@ -48,6 +55,8 @@ export function invokeHandler<R = HandlerOutcome>(
   }
   return runAttempt(deps, sub, envelope, 1, started, next);
 }
+
+function noop(): void {}
 
 function identity<T>(value: T): T {
   return value;
