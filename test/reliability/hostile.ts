@@ -1,4 +1,5 @@
 import { format } from 'node:util';
+import { runInThisContext } from 'node:vm';
 import type { Logger } from 'koa-event-bus';
 
 // Values a hostile (or just unlucky) handler can throw or return. Each one
@@ -122,6 +123,10 @@ export const throwingLogger: Logger = {
   },
 };
 
+// Jest gives each test file its own copy of `process`, whose listeners Node
+// never calls: listen on the real one.
+const hostProcess = runInThisContext('process') as NodeJS.Process;
+
 /** Collects unhandled rejections and uncaught exceptions while installed. */
 export function processFaults() {
   const seen: unknown[] = [];
@@ -129,12 +134,12 @@ export function processFaults() {
   return {
     seen,
     install() {
-      process.on('unhandledRejection', on);
-      process.on('uncaughtException', on);
+      hostProcess.on('unhandledRejection', on);
+      hostProcess.on('uncaughtException', on);
     },
     uninstall() {
-      process.off('unhandledRejection', on);
-      process.off('uncaughtException', on);
+      hostProcess.off('unhandledRejection', on);
+      hostProcess.off('uncaughtException', on);
     },
   };
 }
