@@ -1,4 +1,5 @@
 import { describeCause } from '../errors';
+import { isThenable } from './is-thenable';
 import type { Logger } from './logger';
 
 type Level = keyof Logger;
@@ -16,7 +17,9 @@ export function guardLogger(logger: Logger): Logger {
   for (const level of LEVELS) {
     guarded[level] = (obj, msg) => {
       try {
-        logger[level](obj, msg);
+        const r: unknown = logger[level](obj, msg);
+        // An async logger's rejection is handled here, never left unhandled.
+        if (isThenable(r)) r.then(noop, (err) => writeFallback(level, obj, msg, err));
       } catch (err) {
         if (level !== 'debug') writeFallback(level, obj, msg, err);
       }
@@ -55,3 +58,5 @@ function plainFields(obj: object): string {
   }
   return JSON.stringify(out);
 }
+
+function noop(): void {}

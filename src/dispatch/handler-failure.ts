@@ -5,6 +5,7 @@ import { callHook, type DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import type { DeadLetter, RetryDecision } from './hooks';
+import { isThenable } from './is-thenable';
 
 // What happens to a failed attempt: logged (warn while it will be retried,
 // error when final), reported to onError, and after the last attempt
@@ -76,7 +77,18 @@ export function fail(
 export function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
   if (!deps.shouldRetry) return true;
   try {
-    return deps.shouldRetry(info) !== false;
+    const decision: unknown = deps.shouldRetry(info);
+    if (isThenable(decision)) {
+      // It must answer synchronously; a promise is not a veto, and its rejection is never left unhandled.
+      decision.then(noop, (err: unknown) =>
+        deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry rejected'),
+      );
+      deps.logger.warn(
+        { handlerId: info.handlerId },
+        'shouldRetry returned a promise: it must return a boolean synchronously (treated as "retry")',
+      );
+    }
+    return decision !== false;
   } catch (err) {
     deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry threw; not retrying');
     return false;
@@ -93,3 +105,5 @@ export function toError(thrown: unknown, handlerId: string): Error {
   }
   return isError ? (thrown as Error) : new HandlerThrewNonErrorError(handlerId, thrown);
 }
+
+function noop(): void {}

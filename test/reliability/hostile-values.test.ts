@@ -245,6 +245,26 @@ describe('hostile code around the handler', () => {
     }
   });
 
+  test('an async logger and an async shouldRetry that reject with hostile values: never unhandled', async () => {
+    const rejects = () => Promise.reject(revokedProxy());
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { bus, errors, healthy } = busWith({
+        logger: { error: rejects, warn: rejects, info: rejects, debug: rejects } as never,
+        defaultRetry: { attempts: 2, backoffMs: 0 },
+        shouldRetry: rejects as never,
+      });
+      behave = () => {
+        throw new Error('plain');
+      };
+      bus.emit(new Poke(12));
+      await expectBusStillWorks(bus, healthy);
+      expect(errors.map((e) => e.attempt)).toEqual([1, 2]); // a promise is not a veto
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   test('the default console logger survives a console that throws and errors that cannot be printed', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => {
       throw new Error('console.error threw');
