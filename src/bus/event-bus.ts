@@ -569,7 +569,7 @@ export class EventBus {
       running: this.running,
       openInvocationScope: (envelope) =>
         new EventScope(this.host, { causedBy: envelope as Envelope }, undefined, false),
-      runIn: (scope, fn, event, ctx) => this.storage.runWith(scope, fn, event, ctx),
+      runIn: (source, fn, event, ctx) => this.storage.runWith(source, fn, event, ctx),
       keepDeadLetter: (letter) => {
         this.letters.push(letter);
         if (this.letters.length > this.opts.deadLetterLimit) this.letters.shift();

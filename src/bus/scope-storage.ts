@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { EventScope } from './event-scope';
+import { EventScope } from './event-scope';
+
+/** What a frame holds: a scope, or something that opens one on first use (a handler invocation). */
+export type ScopeSource = EventScope | { scope(): EventScope };
 
 interface Frame {
-  readonly scope: EventScope;
+  readonly scope: ScopeSource;
   readonly owner: ScopeStorage;
   readonly outer: Frame | undefined;
 }
@@ -22,7 +25,7 @@ const shared = new AsyncLocalStorage<Frame>();
 export class ScopeStorage {
   current(): EventScope | undefined {
     for (let f = shared.getStore(); f !== undefined; f = f.outer) {
-      if (f.owner === this) return f.scope;
+      if (f.owner === this) return f.scope instanceof EventScope ? f.scope : f.scope.scope();
     }
     return undefined;
   }
@@ -31,8 +34,11 @@ export class ScopeStorage {
     return shared.run({ scope, owner: this, outer: shared.getStore() }, fn);
   }
 
-  /** `run` with arguments, so the hot path allocates no closure. */
-  runWith<A, B, T>(scope: EventScope, fn: (a: A, b: B) => T, a: A, b: B): T {
+  /**
+   * `run` with arguments, so the hot path allocates no closure; `source` opens
+   * its scope only when something emits (most handler invocations never do).
+   */
+  runWith<A, B, T>(scope: ScopeSource, fn: (a: A, b: B) => T, a: A, b: B): T {
     return shared.run({ scope, owner: this, outer: shared.getStore() }, fn, a, b);
   }
 }

@@ -19,7 +19,7 @@ export interface DispatchDeps {
   /** Opens the scope that collects one attempt's follow-ups. */
   openInvocationScope(envelope: EventEnvelope): EventScope;
   /** Calls `fn(event, ctx)` with `scope` current (so an injected bus emits follow-ups). */
-  runIn<A, B, T>(scope: EventScope, fn: (a: A, b: B) => T, a: A, b: B): T;
+  runIn<A, B, T>(source: InvocationContext, fn: (a: A, b: B) => T, a: A, b: B): T;
   /** Keeps a dead letter for inspection. */
   keepDeadLetter(letter: DeadLetter): void;
   /** The bus's `shouldRetry` veto, if any. */

@@ -124,9 +124,10 @@ export class Dispatcher {
 
   /**
    * `run()`, with the promise that `release` is called exactly once whatever
-   * happens: a fault outside any handler invocation (a bug of ours, an event
-   * whose `constructor` getter throws) is logged and counted as an internal
-   * fault and the dispatch slot is released, never leaked.
+   * happens: a fault outside any handler invocation (a bug of ours) is logged
+   * and counted as an internal fault and the dispatch slot is released, never
+   * leaked. The asynchronous path needs no guard of its own: every promise
+   * continuation in `invokeHandler` is total and ends in `release`.
    */
   runGuarded(
     envelope: EventEnvelope,
@@ -140,9 +141,7 @@ export class Dispatcher {
       release();
     };
     try {
-      const report = this.run(envelope, once, started);
-      if (!(report instanceof Promise)) return report;
-      return report.then(undefined, (err: unknown) => this.faulted(envelope, err, once));
+      return this.run(envelope, once, started);
     } catch (err) {
       return this.faulted(envelope, err, once);
     }

@@ -76,22 +76,32 @@ export function fail(
 
 export function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
   if (!deps.shouldRetry) return true;
+  let decision: unknown;
   try {
-    const decision: unknown = deps.shouldRetry(info);
-    if (isThenable(decision)) {
-      // It must answer synchronously; a promise is not a veto, and its rejection is never left unhandled.
-      decision.then(noop, (err: unknown) =>
-        deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry rejected'),
-      );
-      deps.logger.warn(
-        { handlerId: info.handlerId },
-        'shouldRetry returned a promise: it must return a boolean synchronously (treated as "retry")',
-      );
-    }
-    return decision !== false;
+    decision = deps.shouldRetry(info);
   } catch (err) {
     deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry threw; not retrying');
     return false;
+  }
+  handleStrayPromise(deps, info, decision);
+  return decision !== false;
+}
+
+// shouldRetry must answer synchronously: a promise is not a veto, and its
+// rejection is never left unhandled. A value that cannot even be inspected is
+// not a promise we could handle; it is not `false` either.
+function handleStrayPromise(deps: DispatchDeps, info: RetryDecision, decision: unknown): void {
+  try {
+    if (!isThenable(decision)) return;
+    decision.then(noop, (err: unknown) =>
+      deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry rejected'),
+    );
+    deps.logger.warn(
+      { handlerId: info.handlerId },
+      'shouldRetry returned a promise: it must return a boolean synchronously (treated as "retry")',
+    );
+  } catch {
+    // unreadable: see above
   }
 }
 

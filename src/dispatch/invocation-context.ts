@@ -14,6 +14,8 @@ export class InvocationContext implements EventContext {
   private childLogger: Logger | undefined;
 
   private followUps: EventScope | undefined;
+  /** The attempt's verdict, when it ended before anything was emitted (the scope is opened late, already ended). */
+  private verdict: { reason?: DiscardReason } | undefined;
 
   constructor(
     readonly envelope: EventEnvelope,
@@ -26,18 +28,27 @@ export class InvocationContext implements EventContext {
 
   /** The scope collecting this attempt's follow-ups, opened on first use. */
   scope(): EventScope {
-    if (!this.followUps) this.followUps = this.deps.openInvocationScope(this.causedBy);
+    if (!this.followUps) {
+      this.followUps = this.deps.openInvocationScope(this.causedBy);
+      // Something emits after the attempt ended (a timer it left behind): the
+      // scope keeps the attempt's verdict, like any ended scope.
+      if (this.verdict?.reason) this.followUps.discard(this.verdict.reason);
+      else if (this.verdict) this.followUps.commit();
+    }
     return this.followUps;
   }
 
   /** Dispatches the follow-ups (none: nothing to do). */
   commit(): readonly EventEnvelope[] {
-    return this.followUps ? this.followUps.commit() : NO_ENVELOPES;
+    if (this.followUps) return this.followUps.commit();
+    this.verdict = {};
+    return NO_ENVELOPES;
   }
 
   /** Drops the follow-ups of a failed attempt. */
   discard(reason: DiscardReason): void {
-    this.followUps?.discard(reason);
+    if (this.followUps) this.followUps.discard(reason);
+    else this.verdict = { reason };
   }
 
   get signal(): AbortSignal {

@@ -93,7 +93,7 @@ function runAttempt<R>(
   try {
     // Every invocation runs in its own scope, so any `bus.emit()` made while
     // it runs (injected bus, module-level bus, ctx) is one of its follow-ups.
-    result = deps.runIn(ctx.scope(), sub.invoke, envelope.event, ctx);
+    result = deps.runIn(ctx, sub.invoke, envelope.event, ctx);
     pending = promiseOf(result);
     if (sub.timeoutMs !== undefined)
       pending = withTimeout(deps, sub, sub.timeoutMs, ctx, pending ?? Promise.resolve(result));
@@ -106,13 +106,24 @@ function runAttempt<R>(
     return then(succeeded(deps, sub, envelope, attempt, result, ctx, started), next);
   }
   deps.running.add(ctx); // close() names (and aborts) what has not settled
+  // Both continuations are total: whatever throws inside them (a bug of ours)
+  // still ends in `next`, so the dispatcher's slot is released without a
+  // guarding promise of its own.
   const onSettled = (value: unknown) => {
     ctx.release();
-    return then(succeeded(deps, sub, envelope, attempt, value, ctx, started), next);
+    try {
+      return then(succeeded(deps, sub, envelope, attempt, value, ctx, started), next);
+    } catch (err) {
+      return next(internalFault(deps, sub, envelope, attempt, err, started));
+    }
   };
   const onFailed = (thrown: unknown) => {
     ctx.release();
-    return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
+    try {
+      return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
+    } catch (err) {
+      return next(internalFault(deps, sub, envelope, attempt, err, started));
+    }
   };
   try {
     return pending.then(onSettled, onFailed);
@@ -136,6 +147,26 @@ function promiseOf(value: unknown): Promise<unknown> | undefined {
   return new Promise((resolve, reject) => {
     thenMethod.call(value, resolve, reject);
   });
+}
+
+/** The outcome of an invocation our own code broke (logged and counted as an internal fault). */
+function internalFault(
+  deps: DispatchDeps,
+  sub: Subscription,
+  envelope: EventEnvelope,
+  attempt: number,
+  err: unknown,
+  started: number,
+): HandlerOutcome {
+  deps.fault(err, envelope);
+  return {
+    handlerId: sub.id,
+    status: 'failed',
+    attempts: attempt,
+    durationMs: elapsedSince(started),
+    error: toError(err, sub.id),
+    followUps: NO_ENVELOPES,
+  };
 }
 
 function succeeded(
