@@ -10,6 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 old=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$old/tree" >/dev/null 2>&1 || true; rm -rf "$old"' EXIT
 git -C "$root" worktree add -f --detach "$old/tree" "$ref" >/dev/null 2>&1
+ln -s "$root/node_modules" "$old/tree/node_modules" # the same dependencies for both copies
 export TS_NODE_PROJECT="$root/tsconfig.json"
 run() { node -r "$root/node_modules/ts-node/register/transpile-only" "$root/bench/ab/core-ab.ts" "$1" "$2" "$3"; }
 for workload in dispatch dispatch-als emit async async-als; do
