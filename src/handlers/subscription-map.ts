@@ -19,18 +19,28 @@ const EMPTY_ROUTE: Route = { groups: [], size: 0 };
  */
 export class SubscriptionMap {
   private readonly byClass = new Map<Class<object>, Subscription[]>();
-  private readonly owners = new Map<string, string>();
+  /** Handler id → the subscription that owns it; a method bound to several events shares one `invoke`. */
+  private readonly owners = new Map<string, Subscription>();
   private readonly routes = new Map<Function, Route>();
 
   /** Adds subscriptions, enforcing unique handler ids (one owner method per id). */
   add(subs: readonly Subscription[]): void {
+    // Ownership is by identity (the bound method), not by name: two classes
+    // both called `Mailer` (in two modules) are two owners of `Mailer.send`.
+    const claimed = new Map<string, Subscription>();
     for (const s of subs) {
-      const owner = this.owners.get(s.id);
-      if (owner !== undefined && owner !== s.source)
-        throw new DuplicateHandlerIdError(s.id, [owner, s.source]);
+      const owner = this.owners.get(s.id) ?? claimed.get(s.id);
+      if (owner !== undefined && owner.invoke !== s.invoke)
+        throw new DuplicateHandlerIdError(
+          s.id,
+          owner.source === s.source
+            ? [`${s.source} (two different classes with the same name)`]
+            : [owner.source, s.source],
+        );
+      claimed.set(s.id, s);
     }
     for (const s of subs) {
-      this.owners.set(s.id, s.source);
+      this.owners.set(s.id, s);
       const list = this.byClass.get(s.eventClass);
       if (list) list.push(s);
       else this.byClass.set(s.eventClass, [s]);

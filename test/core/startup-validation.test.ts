@@ -38,6 +38,54 @@ describe('startup validation', () => {
     expect(err.hint).toContain('explicit id');
   });
 
+  test('two classes with the same name (two modules) fail with KEB_DUPLICATE_HANDLER_ID', () => {
+    // What two files each exporting `class Mailer` look like to the bus.
+    const moduleClass = () => {
+      @EventHandler()
+      class Mailer {
+        @OnEvent(Happened)
+        send() {}
+      }
+      return Mailer;
+    };
+    const err = startupError(() => createEventBus({ handlers: [moduleClass(), moduleClass()] }));
+    expect(err.code).toBe('KEB_DUPLICATE_HANDLER_ID');
+    expect(err.message).toContain('"Mailer.send" is used more than once');
+    expect(err.message).toContain('two different classes with the same name');
+  });
+
+  test('identical explicit ids across classes fail, whatever order they are registered in', () => {
+    @EventHandler()
+    class First {
+      @OnEvent(Happened, { id: 'notify' })
+      a() {}
+    }
+    @EventHandler()
+    class Second {
+      @OnEvent(Happened, { id: 'notify' })
+      b() {}
+    }
+    for (const handlers of [
+      [First, Second],
+      [Second, First],
+    ])
+      expect(startupError(() => createEventBus({ handlers })).code).toBe(
+        'KEB_DUPLICATE_HANDLER_ID',
+      );
+  });
+
+  test('a handler class and a bus.on() listener cannot share an id', () => {
+    @EventHandler()
+    class Owner {
+      @OnEvent(Happened, { id: 'shared' })
+      a() {}
+    }
+    const bus = createEventBus({ handlers: [Owner] });
+    expect(() => bus.on(Happened, () => {}, { id: 'shared' })).toThrow(
+      expect.objectContaining({ code: 'KEB_DUPLICATE_HANDLER_ID' }),
+    );
+  });
+
   test('one method subscribed to several events keeps one id', () => {
     class Other {}
     @EventHandler()
