@@ -28,6 +28,7 @@ export const ErrorCode = {
   HandlerThrewNonError: 'KEB_HANDLER_THREW_NON_ERROR',
   CausationDepthExceeded: 'KEB_CAUSATION_DEPTH_EXCEEDED',
   FollowUpBudgetExceeded: 'KEB_FOLLOW_UP_BUDGET_EXCEEDED',
+  UnhandledEvent: 'KEB_UNHANDLED_EVENT',
   BusOverflow: 'KEB_BUS_OVERFLOW',
   BusClosed: 'KEB_BUS_CLOSED',
   DispatchFailed: 'KEB_DISPATCH_FAILED',
@@ -364,6 +365,26 @@ export class FollowUpBudgetExceededError extends KoaEventBusError {
       ErrorCode.FollowUpBudgetExceeded,
       `Root event ${rootEventName} (id ${rootEventId}) has caused more than ${limit} follow-up events; further follow-ups of it are discarded. Last chain: ${[...chain.slice(0, 3), ...(chain.length > 8 ? ['...'] : []), ...chain.slice(Math.max(3, chain.length - 5))].join(' -> ')}.`,
       'A handler probably emits what (indirectly) triggers it: break the cycle, or raise `maxFollowUpsPerRoot` if the fan-out is intended.',
+    );
+  }
+}
+
+/**
+ * An event was emitted that no handler is subscribed to, and the bus's
+ * `onUnhandledEvent` policy is `'throw'`.
+ *
+ * @example
+ * ```ts
+ * const bus = createEventBus({ handlers: [], onUnhandledEvent: 'throw' });
+ * bus.emit(new OrderShipped('o-1')); // throws KEB_UNHANDLED_EVENT
+ * ```
+ */
+export class UnhandledEventError extends KoaEventBusError {
+  constructor(readonly eventName: string) {
+    super(
+      ErrorCode.UnhandledEvent,
+      `No handler is subscribed to ${eventName}: it would be dispatched to nobody.`,
+      'Register a handler class for it (`handlers` or `discover`), subscribe with `bus.on`, or set `onUnhandledEvent` to `warn` or `ignore` if events without handlers are intended.',
     );
   }
 }

@@ -49,6 +49,7 @@ export {
   NotAHandlerClassError,
   PayloadTooLargeError,
   ReflectMetadataMissingError,
+  UnhandledEventError,
   UnresolvableDependencyError,
   UnsupportedMediaTypeError,
   ValidationFailedError,

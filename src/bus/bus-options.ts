@@ -72,6 +72,15 @@ export interface EventBusOptions {
    * turns into 503; `'drop'` drops the event and reports it to `onDiscard`.
    */
   overflow?: 'throw' | 'drop';
+  /**
+   * What an emit of an event class no handler is subscribed to does:
+   * `'warn'` logs one warning per event class (the default outside
+   * production), `'ignore'` says nothing (the default when
+   * `NODE_ENV=production`), `'throw'` raises `UnhandledEventError`
+   * (KEB_UNHANDLED_EVENT) to the emitter. Such events appear in `describe()`
+   * with no handlers.
+   */
+  onUnhandledEvent?: 'ignore' | 'warn' | 'throw';
   /** Follow-up chains deeper than this are cut (KEB_CAUSATION_DEPTH_EXCEEDED). Default 32. */
   maxCausationDepth?: number;
   /**

@@ -6,8 +6,9 @@ import type { EventNames } from './event-names';
 export function describeSubscriptions(
   subscriptions: SubscriptionMap,
   names: EventNames,
+  unhandled: Iterable<Function> = [],
 ): EventDescription[] {
-  return [...subscriptions.entries()].map(([cls, subs]) => {
+  const described: EventDescription[] = [...subscriptions.entries()].map(([cls, subs]) => {
     const { name, version } = names.ofClass(cls);
     return {
       event: name,
@@ -22,4 +23,11 @@ export function describeSubscriptions(
       })),
     };
   });
+  // Emitted with no handler subscribed (still none now): listed, with no handlers.
+  for (const cls of unhandled) {
+    if (subscriptions.route(cls).size > 0) continue;
+    const { name, version } = names.ofClass(cls);
+    described.push({ event: name, version, handlers: [] });
+  }
+  return described;
 }

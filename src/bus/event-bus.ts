@@ -17,6 +17,7 @@ import {
   CausationDepthExceededError,
   DrainTimeoutError,
   FollowUpBudgetExceededError,
+  UnhandledEventError,
 } from '../errors';
 import {
   buildSubscriptions,
@@ -90,6 +91,9 @@ export class EventBus {
   private readonly hookDeps: Pick<DispatchDeps, 'hooks' | 'logger'>;
   private readonly dispatched = () => this.tracker.done('dispatching');
   private onCount = 0;
+  private readonly unhandledPolicy: 'ignore' | 'warn' | 'throw';
+  /** Event classes emitted while no handler was subscribed to them (warned once each). */
+  private readonly unhandled = new Set<Function>();
   private faults = 0;
   private closing = false;
   private stopping = false;
@@ -101,6 +105,8 @@ export class EventBus {
     // Every call into the user's logger is guarded: one that throws never reaches the bus.
     this.logger = guardLogger(options.logger ?? consoleLogger);
     this.hooks = options.hooks ?? {};
+    this.unhandledPolicy =
+      options.onUnhandledEvent ?? (process.env.NODE_ENV === 'production' ? 'ignore' : 'warn');
     this.clock = options.clock ?? systemClock;
     this.newId = options.generateId ?? randomUUID;
     this.opts = {
@@ -349,7 +355,7 @@ export class EventBus {
 
   /** Event → handlers table: what is wired, for logs and startup checks. */
   describe(): EventDescription[] {
-    return describeSubscriptions(this.subscriptions, this.names);
+    return describeSubscriptions(this.subscriptions, this.names, this.unhandled);
   }
 
   private async doClose(timeoutMs: number): Promise<CloseReport> {
@@ -448,9 +454,21 @@ export class EventBus {
     return false;
   }
 
+  private reportUnhandled(eventClass: Function, name: string): void {
+    if (this.unhandledPolicy === 'throw') throw new UnhandledEventError(name);
+    if (this.unhandled.has(eventClass)) return;
+    this.unhandled.add(eventClass);
+    this.logger.warn(
+      { event: name },
+      `no handler is subscribed to ${name}: it is dispatched to nobody (warned once per event class; set onUnhandledEvent: 'ignore' if intended, 'throw' to fail fast)`,
+    );
+  }
+
   private createEnvelope(event: object, lineage: ScopeLineage): Envelope {
     const eventClass = this.names.classOf(event);
     const { name, version } = this.names.ofClass(eventClass);
+    if (this.unhandledPolicy !== 'ignore' && this.subscriptions.route(eventClass).size === 0)
+      this.reportUnhandled(eventClass, name);
     const cause = lineage.causedBy; // a follow-up inherits correlation and lineage from its cause
     const envelope = new Envelope(
       name,
