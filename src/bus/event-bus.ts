@@ -151,7 +151,11 @@ export class EventBus {
    * Fire-and-forget. Inside a scope (a request, `bus.scope`, a handler) the
    * event is buffered until the scope commits; outside any scope it is queued
    * and dispatched in the background (never in the caller's stack). Returns
-   * the envelope.
+   * the envelope, always: also for an event the bus did not take, which is
+   * then reported to `onDiscard` (overflow `'drop'` at `maxInFlight`, a
+   * follow-up cut by the causation guards, an emit into a discarded scope).
+   * What the bus refuses outright throws instead (`KEB_BUS_CLOSED`, overflow
+   * `'throw'`, `KEB_UNHANDLED_EVENT` with `onUnhandledEvent: 'throw'`).
    *
    * @example
    * ```ts
@@ -159,12 +163,13 @@ export class EventBus {
    * bus.emit(new LoginFailed(email), { when: 'always' });          // even if the request fails
    * ```
    */
-  emit<E extends object>(event: E, options?: EmitOptions): EventEnvelope<E> | undefined {
+  emit<E extends object>(event: E, options?: EmitOptions): EventEnvelope<E> {
     const scope = this.storage.current();
-    if (!this.admit(event, scope)) return undefined;
+    const dropped = this.admit(event, scope);
+    if (dropped) return dropped as EventEnvelope<E>;
     if (scope) return scope.add(event, options) as EventEnvelope<E>;
     const envelope = this.createEnvelope(event, ROOT);
-    this.transport.publish([envelope]);
+    this.publish([envelope]);
     return envelope as EventEnvelope<E>;
   }
 
@@ -436,22 +441,24 @@ export class EventBus {
 
   /**
    * maxInFlight / closed checks for events entering from outside any handler
-   * (follow-ups of running handlers are always accepted). False: dropped
-   * (overflow 'drop', reported to onDiscard).
+   * (follow-ups of running handlers are always accepted). Returns undefined
+   * when the event is admitted, or the envelope of an event dropped by
+   * overflow 'drop' (reported to onDiscard).
    */
   private admit(
     event: object,
     scope: EventScope | undefined,
     overflow = this.opts.overflow,
-  ): boolean {
-    if (scope?.lineage.causedBy !== undefined) return true;
+  ): Envelope | undefined {
+    if (scope?.lineage.causedBy !== undefined) return undefined;
     // During close(), open scopes (requests still running) may still emit: drain waits for them.
     if (this.closing && !scope) throw new BusClosedError(this.names.of(event).name);
-    if (this.tracker.inFlight() < this.opts.maxInFlight) return true;
+    if (this.tracker.inFlight() < this.opts.maxInFlight) return undefined;
     const error = new BusOverflowError(this.opts.maxInFlight, this.names.of(event).name);
     if (overflow === 'throw') throw error;
-    this.reportDiscard([this.createEnvelope(event, ROOT)], { kind: 'overflow', error });
-    return false;
+    const dropped = this.createEnvelope(event, ROOT);
+    this.reportDiscard([dropped], { kind: 'overflow', error });
+    return dropped;
   }
 
   private reportUnhandled(eventClass: Function, name: string): void {

@@ -34,11 +34,13 @@ describe('bounded in-flight work', () => {
     });
     bus.on(Job, () => {});
     expect(bus.emit(new Job(1))).toBeDefined();
-    expect(bus.emit(new Job(2))).toBeUndefined();
+    // emit() always returns the envelope: here, the one reported as dropped.
+    const dropped = bus.emit(new Job(2));
     await bus.drain();
     expect(discards.map((d) => [d.reason.kind, (d.envelopes[0]!.event as Job).id])).toEqual([
       ['overflow', 2],
     ]);
+    expect(discards[0]?.envelopes[0]).toBe(dropped);
   });
 
   test('events buffered in open scopes count toward the limit', async () => {
