@@ -1,5 +1,5 @@
 import { type EventEnvelope, NO_ENVELOPES } from '../bus/event-envelope';
-import { HandlerThrewNonErrorError } from '../errors';
+import { describeCause, HandlerThrewNonErrorError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
 import { callHook, type DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
@@ -20,10 +20,12 @@ export function reportFailure(
   willRetry: boolean,
   retryInMs: number | undefined,
 ): void {
+  // A failure that will be retried is one line (the error's name and
+  // message); the stack belongs to the final failure, logged with `err`.
   (willRetry ? deps.logger.warn : deps.logger.error).call(
     deps.logger,
     {
-      err: error,
+      ...(willRetry ? { error: describeCause(error) } : { err: error }),
       handlerId: sub.id,
       eventId: envelope.id,
       event: envelope.name,

@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /**
  * The logging seam: pino's signature (`logger.error({ err, ... }, 'message')`),
  * so a pino logger can be passed as is. The default writes to the console.
@@ -24,11 +26,16 @@ export interface Logger {
  * ```
  */
 export const consoleLogger: Logger = {
-  error: (obj, msg) => console.error(`[koa-event-bus] ${msg ?? ''}`, obj),
-  warn: (obj, msg) => console.warn(`[koa-event-bus] ${msg ?? ''}`, obj),
-  info: (obj, msg) => console.info(`[koa-event-bus] ${msg ?? ''}`, obj),
+  error: (obj, msg) => console.error(`[koa-event-bus] ${msg ?? ''}`, fields(obj)),
+  warn: (obj, msg) => console.warn(`[koa-event-bus] ${msg ?? ''}`, fields(obj)),
+  info: (obj, msg) => console.info(`[koa-event-bus] ${msg ?? ''}`, fields(obj)),
   debug: () => {},
 };
+
+// The fields on the same line as the message (an Error's stack still spans lines).
+function fields(obj: object): string {
+  return inspect(obj, { breakLength: Number.POSITIVE_INFINITY, depth: 4 });
+}
 
 /**
  * Discards everything (tests, benchmarks).
