@@ -5,6 +5,7 @@ import Koa from 'koa';
 import type { EventBusOptions } from './bus/bus-options';
 import type { CloseReport } from './bus/close-report';
 import { EventBus } from './bus/event-bus';
+import type { Provider } from './container/provider';
 import type { BodyParserOptions } from './http/body-parser';
 import { ClosableServer } from './http/closable-server';
 import { httpErrors } from './http/error-middleware';
@@ -26,8 +27,8 @@ import type { Class } from './types';
  * });
  * ```
  */
-export interface AppOptions
-  extends EventBusOptions,
+export interface AppOptions<P extends readonly Provider[] = readonly Provider[]>
+  extends EventBusOptions<P>,
     Pick<EventScopeOptions, 'commitWhen' | 'requestIdHeader' | 'generateRequestId'> {
   /** `@Controller()` classes, built by the same resolver as the handlers. */
   controllers?: readonly Class[];
@@ -97,8 +98,11 @@ export interface App {
  * await app.close(); // stop accepting, finish open requests, drain the bus
  * ```
  */
-export function createApp(options: AppOptions = {}): App {
-  const bus = new EventBus(options);
+export function createApp<const P extends readonly Provider[] = []>(
+  options: AppOptions<P> = {},
+): App {
+  // `P` only checks each provider against its token at compile time.
+  const bus = new EventBus(options as AppOptions);
   const koa = new Koa();
   const router = new Router();
   koa.use(

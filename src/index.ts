@@ -11,7 +11,14 @@ export type { EventEnvelope } from './bus/event-envelope';
 export { EventScope, type ScopeLineage } from './bus/event-scope';
 export { ConstructorResolver } from './container/constructor-resolver';
 export { Inject, Injectable } from './container/inject';
-export type { ExternalResolver, Provider, ResolveFn, Resolver } from './container/provider';
+export type {
+  CheckedProvider,
+  CheckedProviders,
+  ExternalResolver,
+  Provider,
+  ResolveFn,
+  Resolver,
+} from './container/provider';
 export type { Token } from './container/token';
 export { type Clock, systemClock } from './dispatch/clock';
 export { DispatchReport, type HandlerOutcome } from './dispatch/dispatch-report';

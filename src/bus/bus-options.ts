@@ -1,4 +1,4 @@
-import type { ExternalResolver, Provider, Resolver } from '../container/provider';
+import type { CheckedProviders, ExternalResolver, Provider, Resolver } from '../container/provider';
 import type { Clock } from '../dispatch/clock';
 import type { BusHooks, RetryDecision } from '../dispatch/hooks';
 import type { Logger } from '../dispatch/logger';
@@ -20,7 +20,7 @@ import type { EventEnvelope } from './event-envelope';
  * });
  * ```
  */
-export interface EventBusOptions {
+export interface EventBusOptions<P extends readonly Provider[] = readonly Provider[]> {
   /** Handler classes (`@EventHandler()`), built at startup through the resolver. */
   handlers?: readonly Class[];
   /** Globs of files to import; exported handler classes are added to `handlers`. */
@@ -28,7 +28,7 @@ export interface EventBusOptions {
   /** Directory `discover` globs are relative to. Default `process.cwd()`. */
   discoverCwd?: string;
   /** Values, factories and classes for constructor injection. `EventBus` is always provided. */
-  providers?: readonly Provider[];
+  providers?: CheckedProviders<P>;
   /** Your container (tsyringe, typedi, inversify...), asked before constructor injection. */
   resolve?: ExternalResolver;
   /** A ready resolver to use instead of building one (createApp shares one with controllers). */

@@ -1,3 +1,4 @@
+import type { Provider } from '../container/provider';
 import type { EventBusOptions } from './bus-options';
 import { EventBus } from './event-bus';
 
@@ -16,6 +17,9 @@ import { EventBus } from './event-bus';
  * await bus.drain();
  * ```
  */
-export function createEventBus(options: EventBusOptions = {}): EventBus {
-  return new EventBus(options);
+export function createEventBus<const P extends readonly Provider[] = []>(
+  options: EventBusOptions<P> = {},
+): EventBus {
+  // `P` only checks each provider against its token at compile time.
+  return new EventBus(options as EventBusOptions);
 }
