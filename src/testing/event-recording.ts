@@ -7,6 +7,13 @@ import { EventQueries, queriesOver } from './event-queries';
 import type { RecordedOutcome, RecordedView } from './recorded';
 
 /**
+ * Marks the hooks object and the `dispatchFilter` that `instrument` returns
+ * with the recording they feed, so `assertWired` can tell whether a bus was
+ * built from them (a spread copy of the hooks keeps the mark).
+ */
+export const RECORDING_OF: unique symbol = Symbol('koa-event-bus/testing recording');
+
+/**
  * Records what a bus does, through its public seams only: `hooks.onEmitted`
  * (every accepted envelope), `onDispatched` (outcomes), `onDiscard`,
  * `onError`, and `dispatchFilter` (for `fake`). `instrument(options)` returns
@@ -35,8 +42,9 @@ export class EventRecording extends EventQueries {
   instrument<O extends EventBusOptions>(options: O): O {
     const user: BusHooks = options.hooks ?? {};
     const userFilter = options.dispatchFilter;
-    const hooks: BusHooks = {
+    const hooks: BusHooks & { [RECORDING_OF]: EventRecording } = {
       ...user,
+      [RECORDING_OF]: this,
       onEmitted: (envelope) => {
         this.log.push(envelope);
         return user.onEmitted?.call(user, envelope);
@@ -55,15 +63,16 @@ export class EventRecording extends EventQueries {
         return user.onError?.call(user, info);
       },
     };
+    const dispatchFilter = (envelope: EventEnvelope) => {
+      if (userFilter && !userFilter(envelope)) return false;
+      if (!this.fakes?.((envelope.event as object).constructor)) return true;
+      this.faked.add(envelope);
+      return false;
+    };
     return {
       ...options,
       hooks,
-      dispatchFilter: (envelope: EventEnvelope) => {
-        if (userFilter && !userFilter(envelope)) return false;
-        if (!this.fakes?.((envelope.event as object).constructor)) return true;
-        this.faked.add(envelope);
-        return false;
-      },
+      dispatchFilter: Object.assign(dispatchFilter, { [RECORDING_OF]: this }),
     };
   }
 

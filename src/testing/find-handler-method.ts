@@ -28,7 +28,7 @@ export function findHandlerMethod(
   if (chosen.length === 0) {
     throw new TestingKitError(
       method === undefined
-        ? `${cls} has no @OnEvent method for ${eventName}.`
+        ? `${cls} has no @OnEvent method for ${eventName}; it handles ${handled(records)}.`
         : `${cls}.${method} does not handle ${eventName}.`,
       `Methods of ${cls} that handle ${eventName}: ${list(handles)}. All its @OnEvent methods: ${records
         .map((r) => `${String(r.method)}(${r.events.map((c) => c.name).join(' | ')})`)
@@ -53,4 +53,10 @@ export function findHandlerMethod(
     );
   }
   return id;
+}
+
+/** The event classes the methods take, each once, in declaration order. */
+function handled(records: ReturnType<typeof readSubscriptions>): string {
+  const names = [...new Set(records.flatMap((r) => r.events))].map((c) => c.name);
+  return names.join(', ') || 'no event (it has no @OnEvent method)';
 }

@@ -62,3 +62,25 @@ export type MethodName<H> = {
 export type EventParam<F> = F extends (event: infer E, ...rest: never[]) => unknown ? E : never;
 /** What a method type resolves to. */
 export type Resolved<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
+
+/**
+ * The events a handler class takes: the union of the first parameter of its
+ * methods (the `@OnEvent` methods take `(event, ctx)`), what `run` accepts.
+ * A method declared without parameters could take any event, so then any
+ * object is accepted (and `run` checks at runtime). Event classes are compared
+ * structurally, as everywhere in TypeScript: a class with the same fields as a
+ * handled one passes the compiler, not `run`.
+ *
+ * @example
+ * ```ts
+ * const e: HandledEvents<AuditLog> = new UserRegistered('u1', 'ada@example.com');
+ * ```
+ */
+export type HandledEvents<H> = {
+  [K in MethodName<H>]: H[K] extends (...args: infer P) => unknown
+    ? P extends []
+      ? object
+      : P[0]
+    : never;
+}[MethodName<H>] &
+  object;

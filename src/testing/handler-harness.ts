@@ -4,6 +4,7 @@ import type { Class } from '../types';
 import { findHandlerMethod } from './find-handler-method';
 import type {
   EventParam,
+  HandledEvents,
   HandlerHarnessOptions,
   HandlerRunOptions,
   MethodName,
@@ -64,7 +65,8 @@ export class HandlerHarness<H extends object> {
    * Dispatches `event` to the handler and resolves with what happened. Never
    * rejects for a handler failure (see `run.status`/`run.error`); rejects with
    * `TestingKitError` when the class has no (or more than one, without
-   * `method`) `@OnEvent` method for the event.
+   * `method`) `@OnEvent` method for the event. `event` is typed: only the
+   * events the class's methods take (`HandledEvents<H>`) compile.
    *
    * @example
    * ```ts
@@ -77,7 +79,7 @@ export class HandlerHarness<H extends object> {
     event: EventParam<H[M]> & object,
     options: HandlerRunOptions<M> & { method: M },
   ): Promise<HandlerRun<Resolved<H[M]>>>;
-  run(event: object, options?: HandlerRunOptions<never>): Promise<HandlerRun>;
+  run(event: HandledEvents<H>, options?: HandlerRunOptions<never>): Promise<HandlerRun>;
   async run(event: object, options: HandlerRunOptions = {}): Promise<HandlerRun> {
     const handlerId = findHandlerMethod(this.bus, this.handlerClass, event, options.method);
     const runId = `harness-run-${++this.runs}`;

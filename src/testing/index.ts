@@ -6,6 +6,7 @@ export { EventQueries, type OutcomeTarget } from './event-queries';
 export { EventRecording } from './event-recording';
 export { HandlerHarness, handlerHarness } from './handler-harness';
 export type {
+  HandledEvents,
   HandlerHarnessOptions,
   HandlerRunOptions,
   MethodName,

@@ -3,6 +3,7 @@ import { type App, type AppOptions, createApp } from '../app';
 import type { EventBus } from '../bus/event-bus';
 import { silentLogger } from '../dispatch/logger';
 import type { Class } from '../types';
+import { assertWired } from './assert-wired';
 import { EphemeralServer } from './ephemeral-server';
 import { EventQueries } from './event-queries';
 import { EventRecording } from './event-recording';
@@ -11,6 +12,7 @@ import { RECORDED, type RecordedView } from './recorded';
 import { sendRequest, type TestRequest } from './send-request';
 import { TestBus } from './test-bus';
 import { TestResponse } from './test-response';
+import { TestingKitError } from './testing-kit-error';
 
 /**
  * `testApp(options)`: every `createApp` option, plus `fake` (as on `createTestBus`).
@@ -85,6 +87,12 @@ export class TestApp extends EventQueries {
     super();
     if (typeof source !== 'function' && isTarget(source)) {
       const options = source;
+      if (!(options.bus instanceof TestBus)) {
+        throw new TestingKitError(
+          'testApp({ callback, bus }): bus is not a TestBus, so nothing it does is recorded.',
+          'Create it with createTestBus({ handlers, providers }) and pass that same bus to eventScope(bus) and to testApp.',
+        );
+      }
       this.app = undefined;
       this.bus = options.bus;
       this.recording = options.bus.recording;
@@ -101,8 +109,15 @@ export class TestApp extends EventQueries {
       this.recording = new EventRecording();
       if (fake === true) this.recording.fake();
       else if (fake) this.recording.fake(fake);
-      this.app = factory(this.recording.instrument({ logger: silentLogger, ...appOptions }));
-      this.bus = this.app.bus;
+      const app = factory(this.recording.instrument({ logger: silentLogger, ...appOptions }));
+      try {
+        assertWired(app.bus, this.recording);
+      } catch (error) {
+        void app.close(0).catch(() => {}); // nothing listens yet: this only releases the bus
+        throw error;
+      }
+      this.app = app;
+      this.bus = app.bus;
       this.server = undefined;
       this.clock = options.clock instanceof ManualClock ? options.clock : undefined;
       this.requestIdHeader = options.requestIdHeader ?? 'x-request-id';
@@ -201,7 +216,10 @@ export class TestApp extends EventQueries {
 
 /**
  * A function that builds your app from `createApp` options (and passes them
- * on to `createApp`), such as `createUsersApp(options)`.
+ * on to `createApp`), such as `createUsersApp(options)`. `testApp` checks
+ * that it did: an app whose bus was not built from those options is a
+ * `TestingKitError` (KEB_TESTING_KIT), not a test that silently records
+ * nothing.
  *
  * @example
  * ```ts
@@ -211,9 +229,22 @@ export class TestApp extends EventQueries {
 export type AppFactory = (options: AppOptions) => App;
 
 /**
+ * Makes a factory declared without parameters (`() => createApp(...)`, which
+ * TypeScript would otherwise accept) a compile error: it cannot pass on the
+ * options. The property name is the message you see.
+ */
+export type FactoryTakesOptions<F extends AppFactory> =
+  Parameters<F> extends []
+    ? {
+        'testApp(factory): your factory must pass the options it receives to createApp: (options) => createApp({ ...yours, ...options })': true;
+      }
+    : unknown;
+
+/**
  * Wraps an app for in-process HTTP tests, in one of three ways: build one with
  * `createApp` from options; call your own app factory with recording options
- * (it must pass them on to `createApp`); or take any Koa app's `callback` plus
+ * (it must pass them on to `createApp`: one declared without parameters does
+ * not compile, one that ignores them throws a `TestingKitError`); or take any Koa app's `callback` plus
  * the `TestBus` its `eventScope` uses. The first two record with a silent
  * logger.
  *
@@ -232,7 +263,10 @@ export type AppFactory = (options: AppOptions) => App;
  * ```
  */
 export function testApp(options: TestAppOptions | TestAppTarget): TestApp;
-export function testApp(factory: AppFactory, overrides?: TestAppOptions): TestApp;
+export function testApp<F extends AppFactory>(
+  factory: F & FactoryTakesOptions<F>,
+  overrides?: TestAppOptions,
+): TestApp;
 export function testApp(
   source: TestAppOptions | TestAppTarget | AppFactory,
   overrides?: TestAppOptions,

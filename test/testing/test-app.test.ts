@@ -15,7 +15,7 @@ import {
   mountControllers,
   Post,
 } from 'koa-event-bus';
-import { createTestBus, ManualClock, testApp } from 'koa-event-bus/testing';
+import { createTestBus, ManualClock, TestingKitError, testApp } from 'koa-event-bus/testing';
 import {
   AuditLog,
   AuditRecorded,
@@ -171,6 +171,52 @@ describe('testApp(appFactory, overrides)', () => {
     expect(discards.map((d) => d.reason.kind)).toEqual(['http-error']);
     expect(t.app?.bus).toBe(t.bus);
   });
+
+  test("a factory may add hooks of its own next to the kit's (spreading options.hooks)", async () => {
+    const errors: string[] = [];
+    await using t = testApp(
+      (options) =>
+        createUsersApp({
+          ...options,
+          hooks: { ...options.hooks, onError: (info) => errors.push(info.handlerId) },
+        }),
+      { providers: [[Mailer, new FlakyMailer(1)]], clock: new ManualClock() },
+    );
+
+    const res = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+
+    expect(res).toHaveHandled('SendWelcomeEmail.send');
+    expect(errors).toEqual(['SendWelcomeEmail.send']);
+  });
+
+  const fix =
+    'your factory must pass the options it receives to createApp: (options) => createApp({ ...yours, ...options })';
+
+  test('a factory that ignores its options is a TestingKitError naming the fix, not a silent no-op', () => {
+    const ignoring = (_options: AppOptions) =>
+      createApp({ controllers: [UsersController], handlers: [SendWelcomeEmail] });
+
+    expect(() => testApp(ignoring).fake()).toThrow(TestingKitError);
+    expect(() => testApp(ignoring)).toThrow(fix);
+    expect(() => testApp(ignoring)).toThrow(expect.objectContaining({ code: 'KEB_TESTING_KIT' }));
+  });
+
+  test('a factory declared without parameters is a compile error, and a TestingKitError at runtime', () => {
+    const noParams = () => createApp({ controllers: [UsersController] });
+
+    // @ts-expect-error the factory must take the options testApp gives it
+    expect(() => testApp(noParams)).toThrow(fix);
+  });
+
+  test('a factory that drops the recording hooks or the fake filter is a TestingKitError', () => {
+    const noHooks = (options: AppOptions) => createUsersApp({ ...options, hooks: {} });
+    const ownFilter = (options: AppOptions) =>
+      createUsersApp({ ...options, dispatchFilter: () => true });
+
+    expect(() => testApp(noHooks)).toThrow(/recording hooks .*hooks: \{ \.\.\.options\.hooks/);
+    expect(() => testApp(ownFilter)).toThrow(/dispatchFilter/);
+    expect(() => testApp(ownFilter)).toThrow(fix);
+  });
 });
 
 describe('testApp({ callback, bus })', () => {
@@ -191,5 +237,17 @@ describe('testApp({ callback, bus })', () => {
     expect(res.status).toBe(201);
     expect(res).toHaveHandled('SendWelcomeEmail.send');
     expect(bus).toHaveEmitted(WelcomeEmailSent, { userId: 'u1' });
+  });
+
+  test('a bus that is not a TestBus is a TestingKitError (nothing would record)', () => {
+    const bus = new EventBus();
+    const koa = new Koa().use(eventScope(bus));
+
+    expect(() => testApp({ callback: koa.callback(), bus: bus as never })).toThrow(
+      expect.objectContaining({
+        code: 'KEB_TESTING_KIT',
+        message: expect.stringContaining('createTestBus('),
+      }),
+    );
   });
 });

@@ -1,7 +1,14 @@
 // Compile-only: `npm run typecheck` (part of `npm test`) fails if any line
 // marked @ts-expect-error compiles, or any other line does not.
-import { type EventBus, EventHandler, OnEvent } from 'koa-event-bus';
-import { createTestBus, handlerHarness, testApp } from 'koa-event-bus/testing';
+import {
+  type AppOptions,
+  createApp,
+  type EventBus,
+  type EventContext,
+  EventHandler,
+  OnEvent,
+} from 'koa-event-bus';
+import { createTestBus, type HandledEvents, handlerHarness, testApp } from 'koa-event-bus/testing';
 
 class UserRegistered {
   constructor(
@@ -12,12 +19,27 @@ class UserRegistered {
 class WelcomeEmailSent {
   constructor(readonly userId: string) {}
 }
+class OrderPlaced {
+  constructor(readonly orderId: string) {}
+}
 
 @EventHandler()
 class SendWelcomeEmail {
   @OnEvent(UserRegistered)
   async send(event: UserRegistered): Promise<WelcomeEmailSent> {
     return new WelcomeEmailSent(event.userId);
+  }
+}
+
+@EventHandler()
+class AuditLog {
+  @OnEvent(UserRegistered)
+  registered(event: UserRegistered, ctx: EventContext): void {
+    void [event, ctx];
+  }
+  @OnEvent(WelcomeEmailSent)
+  welcomed(event: WelcomeEmailSent): void {
+    void event;
   }
 }
 
@@ -80,6 +102,39 @@ export async function harness(): Promise<void> {
   const untyped = await h.run(new UserRegistered('u1', 'a@b.c'));
   const unknownResult: unknown = untyped.result;
   void unknownResult;
+
+  // run() accepts only the events the class's methods take
+  // @ts-expect-error SendWelcomeEmail handles UserRegistered, not WelcomeEmailSent
+  await h.run(new WelcomeEmailSent('u1'));
+  // @ts-expect-error nor OrderPlaced
+  await h.run(new OrderPlaced('o1'));
+  // @ts-expect-error nor a string
+  await h.run('UserRegistered');
+
+  await using audit = handlerHarness(AuditLog);
+  await audit.run(new UserRegistered('u1', 'a@b.c'));
+  await audit.run(new WelcomeEmailSent('u1'));
+  await audit.run(new WelcomeEmailSent('u1'), { retries: 'bypass' });
+  await audit.run(new WelcomeEmailSent('u1'), { method: 'welcomed' });
+  // @ts-expect-error AuditLog handles UserRegistered and WelcomeEmailSent only
+  await audit.run(new OrderPlaced('o1'));
+  const handled: HandledEvents<AuditLog> = new WelcomeEmailSent('u1');
+  // @ts-expect-error HandledEvents<AuditLog> is UserRegistered | WelcomeEmailSent
+  const notHandled: HandledEvents<AuditLog> = new OrderPlaced('o1');
+  void [handled, notHandled];
+}
+
+export function factories(): void {
+  const yours = { handlers: [SendWelcomeEmail] };
+  testApp((options) => createApp({ ...yours, ...options }));
+  testApp((options: AppOptions = {}) => createApp({ ...yours, ...options }));
+  const createUsersApp = (options?: AppOptions) => createApp({ ...yours, ...options });
+  testApp(createUsersApp, { providers: [] });
+  // @ts-expect-error a factory that takes no options cannot pass them on to createApp
+  testApp(() => createApp(yours));
+  const noOptions = () => createApp(yours);
+  // @ts-expect-error declared elsewhere, the same
+  testApp(noOptions, { providers: [] });
 }
 
 export async function app(): Promise<void> {

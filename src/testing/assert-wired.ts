@@ -1,0 +1,43 @@
+import type { EventBus } from '../bus/event-bus';
+import { type EventRecording, RECORDING_OF } from './event-recording';
+import { TestingKitError } from './testing-kit-error';
+
+/** The fix, word for word, in every error below. */
+const FIX =
+  'your factory must pass the options it receives to createApp: (options) => createApp({ ...yours, ...options })';
+
+/** What a bus keeps of the options the kit instruments (private fields, read here only). */
+interface BusInternals {
+  hooks?: { [RECORDING_OF]?: unknown };
+  dispatcher?: { filter?: { [RECORDING_OF]?: unknown } };
+}
+
+/**
+ * Throws a TestingKitError unless `bus` was built from options that
+ * `recording.instrument` returned: its hooks feed the recording (else the
+ * queries and matchers see nothing) and its dispatch filter is the kit's
+ * (else `fake()` does nothing). It reads what the bus kept of its options, so
+ * it has no side effect: no probe event, no id or clock consumed.
+ */
+export function assertWired(bus: EventBus, recording: EventRecording): void {
+  const internals = bus as unknown as BusInternals;
+  const hooks = internals.hooks?.[RECORDING_OF] === recording;
+  const filter = internals.dispatcher?.filter?.[RECORDING_OF] === recording;
+  if (hooks && filter) return;
+  if (!hooks && !filter) {
+    throw new TestingKitError(
+      "testApp(factory): the app your factory returned is not built from the options testApp gave it, so the kit records none of its events (expect(...).toHaveEmitted would say 'Emitted: nothing') and fake() would not keep real handlers from running.",
+      `${FIX}.`,
+    );
+  }
+  if (!hooks) {
+    throw new TestingKitError(
+      "testApp(factory): your factory replaced options.hooks, so the app's bus does not call the kit's recording hooks and the kit would record none of its events.",
+      `${FIX}; to add hooks of your own, spread the kit's in (hooks: { ...options.hooks, onError }) or pass yours in testApp's overrides.`,
+    );
+  }
+  throw new TestingKitError(
+    "testApp(factory): your factory replaced options.dispatchFilter, so the app's bus does not use the kit's filter and fake() would not keep real handlers from running.",
+    `${FIX}; to filter dispatch yourself, pass dispatchFilter in testApp's overrides (the kit calls it).`,
+  );
+}
