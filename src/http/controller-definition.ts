@@ -7,6 +7,7 @@ import {
   readControllerPrefix,
   readHttpCodes,
   readParams,
+  readParamTypes,
   readRoutes,
 } from './metadata';
 import { joinPath, routeParamNames } from './route-path';
@@ -96,7 +97,13 @@ export function readControllerDefinition(cls: unknown): { cls: Class; routes: Ro
     }
     const path = joinPath(prefix, record.path);
     const own = bindings.filter((b) => b.handler === record.handler);
-    const params = checkParams(own, method.length, routeParamNames(record.method, path, at), at);
+    const params = checkParams(
+      own,
+      method.length,
+      routeParamNames(record.method, path, at),
+      at,
+      readParamTypes(controller, record.handler),
+    );
     return {
       method: record.method,
       path,

@@ -24,9 +24,13 @@ export interface RouteRecord {
 export type ParamSource =
   | { kind: 'body'; dto: Class<object> | undefined; dtoGiven: boolean }
   | { kind: 'param'; name: string }
-  | { kind: 'query'; name: string | undefined; dto: Class<object> | undefined }
+  | { kind: 'query'; name: string | undefined; dto: Class<object> | undefined; dtoGiven: boolean }
   | { kind: 'header'; name: string }
   | { kind: 'ctx' };
+
+// `dtoGiven` tells `@Body()`/`@Query()` (the DTO may come from the parameter
+// type) from `@Body(Dto)`/`@Query(Dto)` whose Dto was undefined at decoration
+// time (a circular import: a mount-time error).
 
 /** One parameter decorator on one parameter (two decorators on one parameter = two bindings). */
 export type ParamBinding = ParamSource & { handler: string | symbol; index: number };
@@ -86,4 +90,18 @@ export function recordParam(cls: Class, binding: ParamBinding): void {
 
 export function readParams(cls: Class): readonly ParamBinding[] {
   return (reflect().getOwnMetadata(PARAMS, cls) as ParamBinding[] | undefined) ?? [];
+}
+
+/**
+ * The parameter types TypeScript emitted for a method (`design:paramtypes`,
+ * with `emitDecoratorMetadata`), or undefined when there are none (esbuild,
+ * tsx, or plain JavaScript). Interfaces, type literals, unions, `unknown` and
+ * `any` are emitted as `Object`.
+ */
+export function readParamTypes(
+  cls: Class,
+  handler: string | symbol,
+): readonly unknown[] | undefined {
+  const types: unknown = reflect().getOwnMetadata('design:paramtypes', cls.prototype, handler);
+  return Array.isArray(types) ? types : undefined;
 }

@@ -10,17 +10,26 @@ function param(source: ParamSource): ParameterDecorator {
 }
 
 /**
- * Injects the request body. With a DTO class, the body is transformed with
- * class-transformer and validated with class-validator (whitelisting on:
- * unknown fields are rejected with 400, see `validateDto`); without one, the
- * parsed body is passed as is (`unknown`), once checked for `__proto__`,
- * `constructor` and `prototype` keys and excessive nesting (400 otherwise). Name the class explicitly: esbuild
- * and tsx do not emit the parameter types this could otherwise be read from.
+ * Injects the request body, transformed with class-transformer and validated
+ * with class-validator into a DTO class (whitelisting on: unknown fields are
+ * rejected with 400, see `validateDto`). The DTO is the class given,
+ * `@Body(CreateOrderDto)`, or else the parameter's TypeScript type,
+ * `@Body() dto: CreateOrderDto`, read from the `design:paramtypes` metadata
+ * that `emitDecoratorMetadata` emits. When the type is not a class (`unknown`,
+ * `Record<string, unknown>`, an interface, a primitive, an array), the parsed
+ * body is passed as is, once checked for `__proto__`, `constructor` and
+ * `prototype` keys and excessive nesting (400 otherwise). esbuild and tsx emit
+ * no parameter types: there, `@Body() dto: CreateOrderDto` gets the raw,
+ * unvalidated body; write `@Body(CreateOrderDto)`, which works everywhere and
+ * wins over the parameter type.
  *
  * @example
  * ```ts
  * @Post('/')
  * register(@Body(RegisterUserDto) dto: RegisterUserDto) { ... }
+ *
+ * @Post('/orders')
+ * order(@Body() dto: CreateOrderDto) { ... }    // validated (tsc/ts-jest/ts-node)
  *
  * @Post('/raw')
  * raw(@Body() body: unknown) { ... }
@@ -50,6 +59,11 @@ export function Param(name: string): ParameterDecorator {
  * Injects one query-string value by name (`string | string[] | undefined`), or
  * the whole query string transformed and validated into a DTO class (values
  * arrive as strings: use class-transformer's `@Type(() => Number)` for numbers).
+ * As with `@Body`, the DTO is the class given, `@Query(SearchQueryDto)`, or
+ * else the parameter's TypeScript type, `@Query() query: SearchQueryDto`
+ * (`design:paramtypes`; not emitted by esbuild/tsx). `@Query()` whose type is
+ * not a class injects the whole query object unvalidated
+ * (`Record<string, string | string[]>`, checked for dangerous keys).
  *
  * @example
  * ```ts
@@ -58,12 +72,16 @@ export function Param(name: string): ParameterDecorator {
  *
  * @Get('/search')
  * search(@Query(SearchQueryDto) query: SearchQueryDto) { ... }
+ *
+ * @Get('/page')
+ * page(@Query() page: PageDto) { ... }          // validated (tsc/ts-jest/ts-node)
  * ```
  */
-export function Query(nameOrDto: string | Class<object>): ParameterDecorator {
+export function Query(...args: [nameOrDto?: string | Class<object>]): ParameterDecorator {
+  const [nameOrDto] = args;
   return typeof nameOrDto === 'string'
-    ? param({ kind: 'query', name: nameOrDto, dto: undefined })
-    : param({ kind: 'query', name: undefined, dto: nameOrDto });
+    ? param({ kind: 'query', name: nameOrDto, dto: undefined, dtoGiven: false })
+    : param({ kind: 'query', name: undefined, dto: nameOrDto, dtoGiven: args.length > 0 });
 }
 
 /**

@@ -36,9 +36,14 @@ function resolveOne(binding: ParamBinding, ctx: Context): unknown {
     }
     case 'param':
       return (ctx as Context & { params?: Record<string, string> }).params?.[binding.name];
-    case 'query':
+    case 'query': {
       if (binding.name !== undefined) return ctx.query[binding.name];
-      return validateDto(binding.dto!, ctx.query, 'query');
+      if (binding.dto !== undefined) return validateDto(binding.dto, ctx.query, 'query');
+      // `@Query()` without a DTO: the whole query, checked as a raw body is.
+      const unsafe = unsafeInputErrors(ctx.query);
+      if (unsafe.length > 0) throw new ValidationFailedError('query', unsafe);
+      return ctx.query;
+    }
     case 'header':
       return ctx.request.headers[binding.name.toLowerCase()];
     case 'ctx':
