@@ -3,6 +3,7 @@
 # <git-ref>'s src/ (A) with the working tree's src/ (B), one fresh process per
 # round and workload, A and B alternating. Prints ns per event for each round
 # and the median of the per-round B/A ratios with its min-max spread.
+# WORKLOADS="async-als emit" limits the workloads.
 set -euo pipefail
 ref=${1:?usage: bench/ab/run.sh <git-ref> [rounds]}
 rounds=${2:-6}
@@ -13,7 +14,7 @@ git -C "$root" worktree add -f --detach "$old/tree" "$ref" >/dev/null 2>&1
 ln -s "$root/node_modules" "$old/tree/node_modules" # the same dependencies for both copies
 export TS_NODE_PROJECT="$root/tsconfig.json"
 run() { node -r "$root/node_modules/ts-node/register/transpile-only" "$root/bench/ab/core-ab.ts" "$1" "$2" "$3"; }
-for workload in dispatch dispatch-als emit async async-als; do
+for workload in ${WORKLOADS:-dispatch dispatch-als emit async async-als}; do
   ratios=()
   for _ in $(seq "$rounds"); do
     a=$(run "$old/tree/src/index.ts" "$workload" x)

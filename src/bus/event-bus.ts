@@ -7,9 +7,9 @@ import type { DispatchReport } from '../dispatch/dispatch-report';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { guardLogger } from '../dispatch/guard-logger';
 import type { BusHooks, DeadLetter, DiscardReason } from '../dispatch/hooks';
-import type { InvocationContext } from '../dispatch/invocation-context';
 import { consoleLogger, type Logger } from '../dispatch/logger';
 import { RetryTimers } from '../dispatch/retry-timers';
+import { RunningInvocations } from '../dispatch/running-invocations';
 import { type PendingWork, WorkTracker } from '../dispatch/work-tracker';
 import {
   BusClosedError,
@@ -76,7 +76,7 @@ export class EventBus {
   /** One error per root event that blew its follow-up budget (logged once, shared by its discards). */
   private readonly overBudget = new WeakMap<Envelope, FollowUpBudgetExceededError>();
   private readonly retryTimers: RetryTimers;
-  private readonly running = new Set<InvocationContext>();
+  private readonly running = new RunningInvocations();
   /** Scopes still open (requests in progress, `bus.scope` calls): what close() discards if it must. */
   private readonly openScopes = new Set<EventScope>();
   private readonly host: ScopeHost;
@@ -416,7 +416,7 @@ export class EventBus {
     for (const { envelope, handlerId } of this.retryTimers.cancelAll())
       note(envelope, 'retrying', [handlerId]);
     const running = new Map<EventEnvelope, string[]>();
-    for (const ctx of this.running) {
+    for (const ctx of this.running.list()) {
       const ids = running.get(ctx.causedBy) ?? [];
       ids.push(ctx.handlerId);
       running.set(ctx.causedBy, ids);

@@ -5,6 +5,7 @@ import type { BusHooks, DeadLetter, RetryDecision } from './hooks';
 import type { InvocationContext } from './invocation-context';
 import { isThenable } from './is-thenable';
 import type { Logger } from './logger';
+import type { RunningInvocations } from './running-invocations';
 import type { WorkTracker } from './work-tracker';
 
 /** What the dispatch stage needs from the bus that owns it. */
@@ -15,7 +16,7 @@ export interface DispatchDeps {
   readonly hooks: BusHooks;
   readonly random: () => number;
   /** Attempts whose handler returned a promise that has not settled (named and aborted by `close()`). */
-  readonly running: Set<InvocationContext>;
+  readonly running: RunningInvocations;
   /** Opens the scope that collects one attempt's follow-ups. */
   openInvocationScope(envelope: EventEnvelope): EventScope;
   /** Calls `fn(event, ctx)` with `scope` current (so an injected bus emits follow-ups). */

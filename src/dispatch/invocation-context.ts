@@ -14,6 +14,10 @@ export class InvocationContext implements EventContext {
   private childLogger: Logger | undefined;
 
   private followUps: EventScope | undefined;
+  /** Links of the running list (see RunningInvocations). */
+  runningPrev: InvocationContext | undefined;
+  runningNext: InvocationContext | undefined;
+  isRunning = false;
   /** The attempt's verdict, when it ended before anything was emitted (the scope is opened late, already ended). */
   private verdict: { reason?: DiscardReason } | undefined;
 
