@@ -28,7 +28,9 @@ describe('failure logging', () => {
       ['warn', false, 'Error: SMTP relay busy (1)'],
       ['error', true, undefined],
     ]);
-    expect((failures[1]?.obj as { err: Error }).err.message).toBe('SMTP relay busy (2)');
+    expect((failures[1]?.obj as { err?: Error } | undefined)?.err?.message).toBe(
+      'SMTP relay busy (2)',
+    );
   });
 
   test('the console logger prints a retried failure on one line', async () => {
