@@ -64,6 +64,12 @@ export class EventBus {
   readonly resolver: Resolver;
   /** Logger in use. */
   readonly logger: Logger;
+  /**
+   * The options this bus was created with, as given (read-only): what the
+   * testing kit checks to tell that an app was built from the options it
+   * handed to your factory.
+   */
+  readonly options: Readonly<EventBusOptions>;
   private readonly subscriptions = new SubscriptionMap();
   private readonly tracker = new WorkTracker();
   private readonly storage = new ScopeStorage();
@@ -102,6 +108,7 @@ export class EventBus {
   private closed: Promise<CloseReport> | undefined;
 
   constructor(options: EventBusOptions = {}) {
+    this.options = options;
     // Every call into the user's logger is guarded: one that throws never reaches the bus.
     this.logger = guardLogger(options.logger ?? consoleLogger);
     this.hooks = options.hooks ?? {};

@@ -6,23 +6,23 @@ import { TestingKitError } from './testing-kit-error';
 const FIX =
   'your factory must pass the options it receives to createApp: (options) => createApp({ ...yours, ...options })';
 
-/** What a bus keeps of the options the kit instruments (private fields, read here only). */
-interface BusInternals {
-  hooks?: { [RECORDING_OF]?: unknown };
-  dispatcher?: { filter?: { [RECORDING_OF]?: unknown } };
+/** The options the kit instruments, as marked by `recording.instrument`. */
+interface Marked {
+  [RECORDING_OF]?: unknown;
 }
 
 /**
  * Throws a TestingKitError unless `bus` was built from options that
  * `recording.instrument` returned: its hooks feed the recording (else the
  * queries and matchers see nothing) and its dispatch filter is the kit's
- * (else `fake()` does nothing). It reads what the bus kept of its options, so
- * it has no side effect: no probe event, no id or clock consumed.
+ * (else `fake()` does nothing). It reads `bus.options`, the options the bus
+ * was created with, so it has no side effect: no probe event, no id or clock
+ * consumed.
  */
 export function assertWired(bus: EventBus, recording: EventRecording): void {
-  const internals = bus as unknown as BusInternals;
-  const hooks = internals.hooks?.[RECORDING_OF] === recording;
-  const filter = internals.dispatcher?.filter?.[RECORDING_OF] === recording;
+  const { hooks: givenHooks, dispatchFilter } = bus.options;
+  const hooks = (givenHooks as Marked | undefined)?.[RECORDING_OF] === recording;
+  const filter = (dispatchFilter as Marked | undefined)?.[RECORDING_OF] === recording;
   if (hooks && filter) return;
   if (!hooks && !filter) {
     throw new TestingKitError(
