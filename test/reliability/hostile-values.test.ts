@@ -50,6 +50,20 @@ class Healthy {
 const faults = processFaults();
 beforeAll(() => faults.install());
 afterAll(() => faults.uninstall());
+
+// The logger fallback writes one stderr line per value the logger could not
+// print; that is the behaviour under test, not noise for the test run.
+const realStderrWrite = process.stderr.write.bind(process.stderr);
+let quiet: jest.SpyInstance | undefined;
+beforeEach(() => {
+  quiet = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation(((chunk: unknown, ...rest: never[]) =>
+      String(chunk).startsWith('[koa-event-bus]')
+        ? true
+        : realStderrWrite(chunk as string, ...rest)) as typeof process.stderr.write);
+});
+afterEach(() => quiet?.mockRestore());
 beforeEach(() => {
   faults.seen.length = 0;
 });
