@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import { guardLogger } from '../dispatch/guard-logger';
 import { consoleLogger, type Logger } from '../dispatch/logger';
 import { ErrorCode } from '../errors';
 import { statusText, toErrorResponse } from './error-response';
@@ -40,7 +41,8 @@ export interface HttpErrorsOptions {
  * ```
  */
 export function httpErrors(options: HttpErrorsOptions = {}): Middleware {
-  const logger = options.logger ?? consoleLogger;
+  // The user's logger may throw (or fail to print a hostile error): guarded like the bus's.
+  const logger = guardLogger(options.logger ?? consoleLogger);
   return async (ctx, next) => {
     try {
       await next();

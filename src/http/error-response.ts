@@ -65,6 +65,20 @@ interface ErrorLike {
  * ```
  */
 export function toErrorResponse(err: unknown, requestId?: string): ErrorResponse {
+  try {
+    return mapError(err, requestId);
+  } catch {
+    // The thrown value cannot even be read (a revoked proxy, throwing getters):
+    // a plain 500, never an error of its own.
+    const body: ErrorResponseBody = {
+      error: { code: ErrorCode.Internal, message: statusText(500) },
+    };
+    if (requestId !== undefined) body.error.requestId = requestId;
+    return { status: 500, body, headers: {} };
+  }
+}
+
+function mapError(err: unknown, requestId: string | undefined): ErrorResponse {
   if (
     isKoaEventBusError(err, ErrorCode.BusOverflow) ||
     isKoaEventBusError(err, ErrorCode.BusClosed)

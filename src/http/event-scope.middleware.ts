@@ -153,9 +153,14 @@ export function eventScope(bus: EventBus, options: EventScopeOptions = {}): Midd
 }
 
 function statusOfEscaped(err: unknown): number {
-  const status =
-    (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
-    (err as { statusCode?: unknown } | null)?.statusCode;
+  let status: unknown;
+  try {
+    status =
+      (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
+      (err as { statusCode?: unknown } | null)?.statusCode;
+  } catch {
+    return 500; // an unreadable thrown value (a revoked proxy): a server fault
+  }
   return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
 }
 
