@@ -1,6 +1,17 @@
 import type { EventEnvelope } from './event-envelope';
 
 /**
+ * The class an envelope's event is routed by: the one read once at emit
+ * (`Envelope.eventClass`), never `event.constructor` again when that is known
+ * (a `constructor` getter may throw on a later read).
+ */
+export function classOf(envelope: EventEnvelope): Function {
+  return (
+    (envelope as { eventClass?: Function }).eventClass ?? (envelope.event as object).constructor
+  );
+}
+
+/**
  * The bus's envelope implementation. Ids, the correlation id of a root event
  * and the `Date` are made on first read: a dispatch nobody inspects pays for
  * none of them (see docs/performance.md). A root event's correlation id is its

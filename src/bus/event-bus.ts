@@ -35,7 +35,7 @@ import type { EventBusOptions } from './bus-options';
 import type { CloseReport, EventDescription, LostEvent, LostState } from './close-report';
 import { describeSubscriptions } from './describe-subscriptions';
 import type { EmitOptions } from './emit-options';
-import { Envelope } from './envelope';
+import { classOf, Envelope } from './envelope';
 import type { EventEnvelope } from './event-envelope';
 import { EventNames } from './event-names';
 import { EventScope, type ScopeHost, type ScopeLineage } from './event-scope';
@@ -437,9 +437,7 @@ export class EventBus {
 
   private handlerIdsOf(envelope: EventEnvelope): string[] {
     try {
-      const route = this.subscriptions.route(
-        (envelope as Envelope).eventClass ?? (envelope.event as object).constructor,
-      );
+      const route = this.subscriptions.route(classOf(envelope));
       return route.groups.flatMap((g) => g.map((s) => s.id));
     } catch {
       return [];
@@ -551,9 +549,9 @@ export class EventBus {
     try {
       this.transport.publish(envelopes);
     } catch (err) {
-      this.faults++;
-      this.logger.error(
-        { err, events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
+      this.fault(
+        err,
+        { events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
         'transport.publish() threw: these events were not published',
       );
       this.reportDiscard(envelopes, { kind: 'publish-failed', error: err });
@@ -609,13 +607,18 @@ export class EventBus {
       shouldRetry,
       isStopping: () => this.stopping,
       sleep: (ms, envelope, handlerId) => this.retryTimers.sleep(ms, envelope, handlerId),
-      fault: (err, envelope) => {
-        this.faults++;
-        this.logger.error(
-          { err, eventId: envelope?.id, event: envelope?.name },
+      fault: (err, envelope) =>
+        this.fault(
+          err,
+          { eventId: envelope?.id, event: envelope?.name },
           'koa-event-bus internal fault (the slot was released; please report this with the log line)',
-        );
-      },
+        ),
     };
+  }
+
+  /** One place counts (`internalFaults`) and logs a fault of the bus itself. */
+  private fault(err: unknown, fields: object, message: string): void {
+    this.faults++;
+    this.logger.error({ err, ...fields }, message);
   }
 }

@@ -3,7 +3,7 @@ import type { EventScope } from '../bus/event-scope';
 import type { Clock } from './clock';
 import type { BusHooks, DeadLetter, RetryDecision } from './hooks';
 import type { InvocationContext } from './invocation-context';
-import { isThenable } from './is-thenable';
+import { catchRejection } from './is-thenable';
 import type { Logger } from './logger';
 import type { RunningInvocations } from './running-invocations';
 import type { WorkTracker } from './work-tracker';
@@ -44,15 +44,8 @@ export function callHook<K extends keyof BusHooks>(
     if (!hook) return;
     const r = hook.call(deps.hooks, arg);
     // Reading `then` and calling it run user code too: inside the same guard.
-    if (isThenable(r)) {
-      // `noop`, not `undefined`: the derived promise must not adopt the hook's value (its `then` may throw).
-      r.then(noop, (err: unknown) =>
-        deps.logger.error({ err, hook: name }, `${name} hook rejected`),
-      );
-    }
+    catchRejection(r, (err) => deps.logger.error({ err, hook: name }, `${name} hook rejected`));
   } catch (err) {
     deps.logger.error({ err, hook: name }, `${name} hook threw`);
   }
 }
-
-function noop(): void {}

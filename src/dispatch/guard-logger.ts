@@ -1,5 +1,5 @@
 import { describeCause } from '../errors';
-import { isThenable } from './is-thenable';
+import { catchRejection } from './is-thenable';
 import type { Logger } from './logger';
 
 type Level = keyof Logger;
@@ -19,7 +19,7 @@ export function guardLogger(logger: Logger): Logger {
       try {
         const r: unknown = logger[level](obj, msg);
         // An async logger's rejection is handled here, never left unhandled.
-        if (isThenable(r)) r.then(noop, (err) => writeFallback(level, obj, msg, err));
+        catchRejection(r, (err) => writeFallback(level, obj, msg, err));
       } catch (err) {
         if (level !== 'debug') writeFallback(level, obj, msg, err);
       }
@@ -58,5 +58,3 @@ function plainFields(obj: object): string {
   }
   return JSON.stringify(out);
 }
-
-function noop(): void {}

@@ -5,7 +5,7 @@ import { callHook, type DispatchDeps } from './dispatch-deps';
 import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import type { DeadLetter, RetryDecision } from './hooks';
-import { isThenable } from './is-thenable';
+import { catchRejection } from './is-thenable';
 
 // What happens to a failed attempt: logged (warn while it will be retried,
 // error when final), reported to onError, and after the last attempt
@@ -94,10 +94,9 @@ export function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
 // not a promise we could handle; it is not `false` either.
 function handleStrayPromise(deps: DispatchDeps, info: RetryDecision, decision: unknown): void {
   try {
-    if (!isThenable(decision)) return;
-    decision.then(noop, (err: unknown) =>
-      deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry rejected'),
-    );
+    const rejected = (err: unknown) =>
+      deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry rejected');
+    if (!catchRejection(decision, rejected)) return;
     deps.logger.warn(
       { handlerId: info.handlerId },
       'shouldRetry returned a promise: it must return a boolean synchronously (treated as "retry")',
@@ -117,5 +116,3 @@ export function toError(thrown: unknown, handlerId: string): Error {
   }
   return isError ? (thrown as Error) : new HandlerThrewNonErrorError(handlerId, thrown);
 }
-
-function noop(): void {}

@@ -7,7 +7,7 @@ import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
-import { isThenable } from './is-thenable';
+import { catchRejection } from './is-thenable';
 import { retryDelay } from './retry-delay';
 import { collectReturnedEvents } from './returned-events';
 
@@ -32,8 +32,7 @@ export function invokeHandler<R = HandlerOutcome>(
     let pass: boolean;
     try {
       pass = sub.when(envelope.event, envelope);
-      if (isThenable(pass)) {
-        (pass as PromiseLike<unknown>).then(noop, noop); // never an unhandled rejection
+      if (catchRejection(pass, ignore)) {
         throw new TypeError(
           `\`when\` of ${sub.id} returned a promise; it must return a boolean synchronously`,
         );
@@ -56,7 +55,8 @@ export function invokeHandler<R = HandlerOutcome>(
   return runAttempt(deps, sub, envelope, 1, started, next);
 }
 
-function noop(): void {}
+/** The rejection of a promise `when` returned: its misuse is already the failure reported. */
+function ignore(): void {}
 
 function identity<T>(value: T): T {
   return value;
