@@ -11,7 +11,7 @@ import { ClosableServer } from './http/closable-server';
 import { httpErrors } from './http/error-middleware';
 import { type EventScopeOptions, eventScope } from './http/event-scope.middleware';
 import { mountControllers } from './http/mount-controllers';
-import type { Class } from './types';
+import type { Class } from './kernel/class';
 
 /**
  * Options of `createApp`: the bus options plus the HTTP ones.

@@ -7,7 +7,6 @@ export type { CloseReport, EventDescription, LostEvent, LostState } from './bus/
 export { createEventBus } from './bus/create-event-bus';
 export type { EmitOptions } from './bus/emit-options';
 export { EventBus } from './bus/event-bus';
-export type { EventEnvelope } from './bus/event-envelope';
 export { EventScope, type ScopeLineage } from './bus/event-scope';
 export { ConstructorResolver } from './container/constructor-resolver';
 export { Inject, Injectable } from './container/inject';
@@ -20,17 +19,30 @@ export type {
   Resolver,
 } from './container/provider';
 export type { Token } from './container/token';
-export { type Clock, systemClock } from './dispatch/clock';
-export { DispatchReport, type HandlerOutcome } from './dispatch/dispatch-report';
-export type {
-  BusHooks,
-  DeadLetter,
-  DiscardInfo,
-  DiscardReason,
-  HandlerErrorInfo,
-} from './dispatch/hooks';
-export { consoleLogger, type Logger, silentLogger } from './dispatch/logger';
-export type { PendingWork } from './dispatch/work-tracker';
+export { type DiscoverOptions, discoverHandlers } from './handlers/discover-handlers';
+export { Event, type EventOptions } from './handlers/event.decorator';
+export type { EventContext } from './handlers/event-context';
+export { EventHandler, type EventHandlerOptions } from './handlers/event-handler.decorator';
+export type { OnEventOptions, RetryPolicy } from './handlers/handler-options';
+export { type EventHandlerMethod, OnEvent } from './handlers/on-event.decorator';
+export { type BodyParserOptions, type BodyType, bodyParser } from './http/body-parser';
+export { Controller } from './http/controller.decorator';
+export { type HttpErrorsOptions, httpErrors } from './http/error-middleware';
+export { type ErrorResponse, type ErrorResponseBody, toErrorResponse } from './http/error-response';
+export {
+  defaultCommitWhen,
+  type EventScopeOptions,
+  eventScope,
+  type RequestOutcome,
+} from './http/event-scope.middleware';
+export { HttpCode } from './http/http-code.decorator';
+export { type MountControllersOptions, mountControllers } from './http/mount-controllers';
+export { Body, Ctx, Header, Param, Query } from './http/param.decorators';
+export { Delete, Get, Patch, Post, Put } from './http/route.decorators';
+export { validateDto } from './http/validate-dto';
+export type { Class } from './kernel/class';
+export { type Clock, systemClock } from './kernel/clock';
+export { DispatchReport, type HandlerOutcome } from './kernel/dispatch-report';
 export {
   BusClosedError,
   BusOverflowError,
@@ -61,28 +73,16 @@ export {
   UnsupportedMediaTypeError,
   ValidationFailedError,
   WaitForTimeoutError,
-} from './errors';
-export { type DiscoverOptions, discoverHandlers } from './handlers/discover-handlers';
-export { Event, type EventOptions } from './handlers/event.decorator';
-export type { EventContext } from './handlers/event-context';
-export { EventHandler, type EventHandlerOptions } from './handlers/event-handler.decorator';
-export type { OnEventOptions, RetryPolicy } from './handlers/handler-options';
-export { type EventHandlerMethod, OnEvent } from './handlers/on-event.decorator';
-export { type BodyParserOptions, type BodyType, bodyParser } from './http/body-parser';
-export { Controller } from './http/controller.decorator';
-export { type HttpErrorsOptions, httpErrors } from './http/error-middleware';
-export { type ErrorResponse, type ErrorResponseBody, toErrorResponse } from './http/error-response';
-export {
-  defaultCommitWhen,
-  type EventScopeOptions,
-  eventScope,
-  type RequestOutcome,
-} from './http/event-scope.middleware';
-export { HttpCode } from './http/http-code.decorator';
-export { type MountControllersOptions, mountControllers } from './http/mount-controllers';
-export { Body, Ctx, Header, Param, Query } from './http/param.decorators';
-export { Delete, Get, Patch, Post, Put } from './http/route.decorators';
-export { validateDto } from './http/validate-dto';
+} from './kernel/errors';
+export type { EventEnvelope } from './kernel/event-envelope';
+export type {
+  BusHooks,
+  DeadLetter,
+  DiscardInfo,
+  DiscardReason,
+  HandlerErrorInfo,
+} from './kernel/hooks';
+export { consoleLogger, type Logger, silentLogger } from './kernel/logger';
+export type { PendingWork } from './kernel/pending-work';
 export { InMemoryTransport } from './transport/in-memory-transport';
 export type { Deliver, Transport } from './transport/transport';
-export type { Class } from './types';

@@ -1,11 +1,11 @@
 import type { CheckedProviders, ExternalResolver, Provider, Resolver } from '../container/provider';
-import type { Clock } from '../dispatch/clock';
-import type { BusHooks, RetryDecision } from '../dispatch/hooks';
-import type { Logger } from '../dispatch/logger';
 import type { RetryPolicy } from '../handlers/handler-options';
+import type { Class } from '../kernel/class';
+import type { Clock } from '../kernel/clock';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { BusHooks, RetryDecision } from '../kernel/hooks';
+import type { Logger } from '../kernel/logger';
 import type { Transport } from '../transport/transport';
-import type { Class } from '../types';
-import type { EventEnvelope } from './event-envelope';
 
 /**
  * Options of `createEventBus` (and the bus part of `createApp`).

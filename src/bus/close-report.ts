@@ -1,5 +1,5 @@
-import type { PendingWork } from '../dispatch/work-tracker';
-import type { EventEnvelope } from './event-envelope';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { PendingWork } from '../kernel/pending-work';
 
 /**
  * Where an event was when `close()` gave up on it: `buffered` in a scope that

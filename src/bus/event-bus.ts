@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ConstructorResolver } from '../container/constructor-resolver';
 import type { Resolver } from '../container/provider';
-import { type Clock, systemClock } from '../dispatch/clock';
 import { callHook, type DispatchDeps } from '../dispatch/dispatch-deps';
-import type { DispatchReport } from '../dispatch/dispatch-report';
 import { Dispatcher } from '../dispatch/dispatcher';
-import { guardLogger } from '../dispatch/guard-logger';
-import type { BusHooks, DeadLetter, DiscardReason } from '../dispatch/hooks';
-import { consoleLogger, type Logger } from '../dispatch/logger';
 import { RetryTimers } from '../dispatch/retry-timers';
 import { RunningInvocations } from '../dispatch/running-invocations';
-import { type PendingWork, WorkTracker } from '../dispatch/work-tracker';
-import {
-  BusClosedError,
-  BusOverflowError,
-  CausationDepthExceededError,
-  DrainTimeoutError,
-  FollowUpBudgetExceededError,
-  UnhandledEventError,
-} from '../errors';
+import { WorkTracker } from '../dispatch/work-tracker';
 import {
   buildSubscriptions,
   makeSubscription,
@@ -28,15 +15,29 @@ import { discoverHandlers } from '../handlers/discover-handlers';
 import type { EventContext } from '../handlers/event-context';
 import type { OnEventOptions } from '../handlers/handler-options';
 import { SubscriptionMap } from '../handlers/subscription-map';
+import type { Class } from '../kernel/class';
+import { type Clock, systemClock } from '../kernel/clock';
+import type { DispatchReport } from '../kernel/dispatch-report';
+import { classOf, Envelope } from '../kernel/envelope';
+import {
+  BusClosedError,
+  BusOverflowError,
+  CausationDepthExceededError,
+  DrainTimeoutError,
+  FollowUpBudgetExceededError,
+  UnhandledEventError,
+} from '../kernel/errors';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import { guardLogger } from '../kernel/guard-logger';
+import type { BusHooks, DeadLetter, DiscardReason } from '../kernel/hooks';
+import { consoleLogger, type Logger } from '../kernel/logger';
+import type { PendingWork } from '../kernel/pending-work';
 import { InMemoryTransport } from '../transport/in-memory-transport';
 import type { Transport } from '../transport/transport';
-import type { Class } from '../types';
 import type { EventBusOptions } from './bus-options';
 import type { CloseReport, EventDescription, LostEvent, LostState } from './close-report';
 import { describeSubscriptions } from './describe-subscriptions';
 import type { EmitOptions } from './emit-options';
-import { classOf, Envelope } from './envelope';
-import type { EventEnvelope } from './event-envelope';
 import { EventNames } from './event-names';
 import { EventScope, type ScopeHost, type ScopeLineage } from './event-scope';
 import { ScopeStorage } from './scope-storage';

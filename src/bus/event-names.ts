@@ -1,6 +1,6 @@
-import { InvalidEventError } from '../errors';
 import { readEventInfo } from '../handlers/metadata';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { InvalidEventError } from '../kernel/errors';
 
 /** Wire name and version of an event class. */
 export interface EventName {

@@ -1,7 +1,7 @@
-import type { DiscardReason } from '../dispatch/hooks';
+import type { Envelope } from '../kernel/envelope';
+import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
+import type { DiscardReason } from '../kernel/hooks';
 import type { EmitOptions } from './emit-options';
-import type { Envelope } from './envelope';
-import { type EventEnvelope, NO_ENVELOPES } from './event-envelope';
 
 /** What a scope needs from its bus. */
 export interface ScopeHost {

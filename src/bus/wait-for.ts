@@ -1,8 +1,8 @@
-import type { Clock } from '../dispatch/clock';
 import type { DispatchObserver } from '../dispatch/dispatcher';
-import { WaitForTimeoutError } from '../errors';
-import type { Class } from '../types';
-import type { EventEnvelope } from './event-envelope';
+import type { Class } from '../kernel/class';
+import type { Clock } from '../kernel/clock';
+import { WaitForTimeoutError } from '../kernel/errors';
+import type { EventEnvelope } from '../kernel/event-envelope';
 
 /** Options of `bus.waitFor`. */
 export interface WaitForOptions<E> {

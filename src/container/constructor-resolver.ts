@@ -1,5 +1,5 @@
-import { CircularDependencyError, UnresolvableDependencyError } from '../errors';
-import type { Class, ConcreteClass } from '../types';
+import type { Class, ConcreteClass } from '../kernel/class';
+import { CircularDependencyError, UnresolvableDependencyError } from '../kernel/errors';
 import { isMarkedInjectable, readInjectTokens, readParamTypes } from './metadata';
 import type { ExternalResolver, Provider, Resolver } from './provider';
 import { type Token, tokenName } from './token';

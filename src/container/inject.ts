@@ -1,4 +1,4 @@
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
 import { markInjectable, recordInjectToken } from './metadata';
 import type { Token } from './token';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ReflectMetadataMissingError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { ReflectMetadataMissingError } from '../kernel/errors';
 import type { Token } from './token';
 
 // The only module of the container stage that calls Reflect.*.

@@ -1,4 +1,4 @@
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
 
 /**
  * What a dependency is looked up by: a class, or a string/symbol for interfaces and values.

@@ -1,10 +1,10 @@
-import type { EventEnvelope } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
-import type { Clock } from './clock';
-import type { BusHooks, DeadLetter, RetryDecision } from './hooks';
+import type { Clock } from '../kernel/clock';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { BusHooks, DeadLetter, RetryDecision } from '../kernel/hooks';
+import { catchRejection } from '../kernel/is-thenable';
+import type { Logger } from '../kernel/logger';
 import type { InvocationContext } from './invocation-context';
-import { catchRejection } from './is-thenable';
-import type { Logger } from './logger';
 import type { RunningInvocations } from './running-invocations';
 import type { WorkTracker } from './work-tracker';
 

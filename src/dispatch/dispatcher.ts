@@ -1,8 +1,8 @@
-import { classOf } from '../bus/envelope';
-import type { EventEnvelope } from '../bus/event-envelope';
 import type { Route, SubscriptionMap } from '../handlers/subscription-map';
+import { DispatchReport, type HandlerOutcome } from '../kernel/dispatch-report';
+import { classOf } from '../kernel/envelope';
+import type { EventEnvelope } from '../kernel/event-envelope';
 import { callHook, type DispatchDeps } from './dispatch-deps';
-import { DispatchReport, type HandlerOutcome } from './dispatch-report';
 import { elapsedSince, UNTIMED } from './elapsed';
 import { invokeHandler } from './invoke-handler';
 

@@ -1,11 +1,11 @@
-import { type EventEnvelope, NO_ENVELOPES } from '../bus/event-envelope';
-import { describeCause, HandlerThrewNonErrorError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
+import type { HandlerOutcome } from '../kernel/dispatch-report';
+import { describeCause, HandlerThrewNonErrorError } from '../kernel/errors';
+import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
+import type { DeadLetter, RetryDecision } from '../kernel/hooks';
+import { catchRejection } from '../kernel/is-thenable';
 import { callHook, type DispatchDeps } from './dispatch-deps';
-import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
-import type { DeadLetter, RetryDecision } from './hooks';
-import { catchRejection } from './is-thenable';
 
 // What happens to a failed attempt: logged (warn while it will be retried,
 // error when final), reported to onError, and after the last attempt

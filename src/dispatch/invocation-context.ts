@@ -1,9 +1,9 @@
-import { type EventEnvelope, NO_ENVELOPES } from '../bus/event-envelope';
 import type { EventScope } from '../bus/event-scope';
 import type { EventContext } from '../handlers/event-context';
+import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
+import type { DiscardReason } from '../kernel/hooks';
+import type { Logger } from '../kernel/logger';
 import type { DispatchDeps } from './dispatch-deps';
-import type { DiscardReason } from './hooks';
-import type { Logger } from './logger';
 
 /**
  * The `EventContext` of one attempt. The AbortController is created only when

@@ -1,13 +1,13 @@
-import { Envelope } from '../bus/envelope';
-import { type EventEnvelope, NO_ENVELOPES } from '../bus/event-envelope';
-import { HandlerTimeoutError } from '../errors';
 import type { Subscription } from '../handlers/subscription';
+import type { HandlerOutcome } from '../kernel/dispatch-report';
+import { Envelope } from '../kernel/envelope';
+import { HandlerTimeoutError } from '../kernel/errors';
+import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
+import { catchRejection } from '../kernel/is-thenable';
 import type { DispatchDeps } from './dispatch-deps';
-import type { HandlerOutcome } from './dispatch-report';
 import { elapsedSince } from './elapsed';
 import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
-import { catchRejection } from './is-thenable';
 import { retryDelay } from './retry-delay';
 import { collectReturnedEvents } from './returned-events';
 

@@ -1,13 +1,6 @@
 import type { RetryPolicy } from '../handlers/handler-options';
 
 /** Defaults applied to a partial retry policy. */
-export const DEFAULT_RETRY: Required<RetryPolicy> = {
-  attempts: 1,
-  backoffMs: 0,
-  strategy: 'exponential',
-  maxDelayMs: 30_000,
-  jitter: false,
-};
 
 /**
  * Delay in ms before attempt `nextAttempt` (2 = the first retry).

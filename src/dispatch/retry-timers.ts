@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { Clock } from './clock';
+import type { Clock } from '../kernel/clock';
+import type { EventEnvelope } from '../kernel/event-envelope';
 import type { WorkTracker } from './work-tracker';
 
 /**

@@ -1,5 +1,5 @@
+import { isThenable } from '../kernel/is-thenable';
 import type { InvocationContext } from './invocation-context';
-import { isThenable } from './is-thenable';
 
 /** Returned event instances (or arrays of them) become follow-ups; other return values are results only. */
 export function collectReturnedEvents(result: unknown, ctx: InvocationContext): void {

@@ -1,13 +1,13 @@
 import type { Resolver } from '../container/provider';
-import { DEFAULT_RETRY } from '../dispatch/retry-delay';
+import type { Class } from '../kernel/class';
 import {
   InvalidHandlerOptionsError,
   MissingEventHandlerDecoratorError,
   NotAHandlerClassError,
-} from '../errors';
-import type { Class } from '../types';
+} from '../kernel/errors';
 import type { EventContext } from './event-context';
 import type { OnEventOptions, RetryPolicy } from './handler-options';
+import { DEFAULT_RETRY } from './handler-options';
 import { readHandlerClass, readSubscriptions } from './metadata';
 import type { Subscription } from './subscription';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { DiscoveryFailedError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { DiscoveryFailedError } from '../kernel/errors';
 import { readHandlerClass, readSubscriptions } from './metadata';
 
 /**

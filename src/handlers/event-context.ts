@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { Logger } from '../dispatch/logger';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { Logger } from '../kernel/logger';
 
 /**
  * The second argument of every handler method: the envelope, the attempt, an

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../bus/event-envelope';
+import type { EventEnvelope } from '../kernel/event-envelope';
 
 /**
  * How a failed invocation is tried again.
@@ -45,3 +45,12 @@ export interface OnEventOptions<E = unknown> {
   /** Also receive instances of subclasses of the event class (opt-in). Delivered once per handler, never twice. */
   includeSubclasses?: boolean;
 }
+
+/** The policy of a handler that sets no `retry`: one attempt. */
+export const DEFAULT_RETRY: Required<RetryPolicy> = {
+  attempts: 1,
+  backoffMs: 0,
+  strategy: 'exponential',
+  maxDelayMs: 30_000,
+  jitter: false,
+};

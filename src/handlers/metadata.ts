@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ReflectMetadataMissingError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { ReflectMetadataMissingError } from '../kernel/errors';
 import type { OnEventOptions } from './handler-options';
 
 // The only module of the handlers stage that calls Reflect.*. Facts live on the

@@ -1,4 +1,4 @@
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
 import type { EventContext } from './event-context';
 import type { OnEventOptions } from './handler-options';
 import { recordSubscription } from './metadata';

@@ -1,5 +1,5 @@
-import { DuplicateHandlerIdError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { DuplicateHandlerIdError } from '../kernel/errors';
 import type { Subscription } from './subscription';
 
 /** Subscriptions for one concrete event class, grouped by ascending `order`. */

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import type { EventEnvelope } from '../kernel/event-envelope';
 import type { EventContext } from './event-context';
 import type { RetryPolicy } from './handler-options';
 

@@ -5,7 +5,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationFailedError,
-} from '../errors';
+} from '../kernel/errors';
 import { unsafeInputErrors } from './unsafe-input';
 
 /**

@@ -1,5 +1,5 @@
-import { InvalidRouteDefinitionError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { InvalidRouteDefinitionError } from '../kernel/errors';
 import type { ParamBinding } from './metadata';
 import { hasValidationRules } from './validate-dto';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from '../kernel/errors';
 
 /**
  * An HTTP server whose `close()` is exact under keep-alive load:

@@ -1,5 +1,5 @@
-import { InvalidRouteDefinitionError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { InvalidRouteDefinitionError } from '../kernel/errors';
 import { checkParams, decoratorName } from './check-params';
 import {
   type HttpMethod,

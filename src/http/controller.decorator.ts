@@ -1,5 +1,5 @@
 import { markInjectable } from '../container/metadata';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
 import { recordController } from './metadata';
 
 /**

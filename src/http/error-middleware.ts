@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
-import { guardLogger } from '../dispatch/guard-logger';
-import { consoleLogger, type Logger } from '../dispatch/logger';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from '../kernel/errors';
+import { guardLogger } from '../kernel/guard-logger';
+import { consoleLogger, type Logger } from '../kernel/logger';
 import { statusText, toErrorResponse } from './error-response';
 
 /**

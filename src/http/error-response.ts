@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ErrorCode, isKoaEventBusError } from '../errors';
+import { ErrorCode, isKoaEventBusError } from '../kernel/errors';
 
 /**
  * The JSON body of every error response.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { EventBus } from '../bus/event-bus';
 import type { EventScope } from '../bus/event-scope';
-import type { DiscardReason } from '../dispatch/hooks';
+import type { DiscardReason } from '../kernel/hooks';
 import { toErrorResponse } from './error-response';
 
 /**

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ReflectMetadataMissingError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { ReflectMetadataMissingError } from '../kernel/errors';
 
 // The only module of the http stage that calls Reflect.*. Decorators record
 // plain facts here; controller-definition.ts reads them back and judges them.

@@ -1,4 +1,4 @@
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
 import { classOf, type ParamSource, recordParam } from './metadata';
 
 function param(source: ParamSource): ParameterDecorator {

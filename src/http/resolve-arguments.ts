@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ValidationFailedError } from '../errors';
+import { ValidationFailedError } from '../kernel/errors';
 import type { ParamBinding } from './metadata';
 import { unsafeInputErrors } from './unsafe-input';
 import { validateDto } from './validate-dto';

@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import { InvalidRouteDefinitionError } from '../errors';
+import { InvalidRouteDefinitionError } from '../kernel/errors';
 import type { HttpMethod } from './metadata';
 
 /** `'/users/'` + `'/:id'` → `'/users/:id'`; `''` + `'/'` → `'/'`. */

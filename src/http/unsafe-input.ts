@@ -1,4 +1,4 @@
-import type { FieldError } from '../errors';
+import type { FieldError } from '../kernel/errors';
 
 // Keys that reach Object.prototype through naive merges and assignments.
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);

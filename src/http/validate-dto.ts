@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, type ValidationError, validate } from 'class-validator';
-import { type FieldError, ValidationFailedError } from '../errors';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { type FieldError, ValidationFailedError } from '../kernel/errors';
 import { unsafeInputErrors } from './unsafe-input';
 
 /**

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { DiscardReason } from '../dispatch/hooks';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { DiscardReason } from '../kernel/hooks';
 import type { RecordedOutcome, RecordedView } from './recorded';
 
 /** Formats values the way Jest prints them (`utils.stringify`), without colours. */

@@ -1,6 +1,6 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { DiscardReason } from '../dispatch/hooks';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { DiscardReason } from '../kernel/hooks';
 import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 
 /**

@@ -1,8 +1,8 @@
 import type { EventBusOptions } from '../bus/bus-options';
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { DispatchReport } from '../dispatch/dispatch-report';
-import type { BusHooks, DiscardReason, HandlerErrorInfo } from '../dispatch/hooks';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import type { DispatchReport } from '../kernel/dispatch-report';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { BusHooks, DiscardReason, HandlerErrorInfo } from '../kernel/hooks';
 import { EventQueries, queriesOver } from './event-queries';
 import type { RecordedOutcome, RecordedView } from './recorded';
 

@@ -1,6 +1,6 @@
 import type { EventBus } from '../bus/event-bus';
 import { readSubscriptions } from '../handlers/metadata';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
 import { TestingKitError } from './testing-kit-error';
 
 /**

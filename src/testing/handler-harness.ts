@@ -1,6 +1,6 @@
-import type { HandlerOutcome } from '../dispatch/dispatch-report';
-import type { RetryDecision } from '../dispatch/hooks';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import type { HandlerOutcome } from '../kernel/dispatch-report';
+import type { RetryDecision } from '../kernel/hooks';
 import { findHandlerMethod } from './find-handler-method';
 import type {
   EventParam,

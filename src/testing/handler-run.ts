@@ -1,6 +1,6 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { DispatchReport, HandlerOutcome } from '../dispatch/dispatch-report';
-import type { HandlerErrorInfo } from '../dispatch/hooks';
+import type { DispatchReport, HandlerOutcome } from '../kernel/dispatch-report';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { HandlerErrorInfo } from '../kernel/hooks';
 import { type EventList, eventList } from './event-list';
 import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../dispatch/clock';
+import type { Clock } from '../kernel/clock';
 import { nextTurn } from './next-turn';
 import { TestingKitError } from './testing-kit-error';
 

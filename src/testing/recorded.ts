@@ -1,6 +1,6 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { HandlerOutcome } from '../dispatch/dispatch-report';
-import type { DiscardReason } from '../dispatch/hooks';
+import type { HandlerOutcome } from '../kernel/dispatch-report';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { DiscardReason } from '../kernel/hooks';
 
 /**
  * Key of the view the matchers read (see {@link Recorded}). `Symbol.for` so that two copies of the

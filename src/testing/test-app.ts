@@ -1,8 +1,8 @@
 import type { RequestListener } from 'node:http';
 import { type App, type AppOptions, createApp } from '../app';
 import type { EventBus } from '../bus/event-bus';
-import { silentLogger } from '../dispatch/logger';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import { silentLogger } from '../kernel/logger';
 import { assertWired } from './assert-wired';
 import { EphemeralServer } from './ephemeral-server';
 import { EventQueries } from './event-queries';

@@ -1,10 +1,10 @@
 import type { EventBusOptions } from '../bus/bus-options';
 import { EventBus } from '../bus/event-bus';
-import type { EventEnvelope } from '../bus/event-envelope';
-import type { DispatchReport } from '../dispatch/dispatch-report';
-import type { DiscardReason, HandlerErrorInfo } from '../dispatch/hooks';
-import { silentLogger } from '../dispatch/logger';
-import type { Class } from '../types';
+import type { Class } from '../kernel/class';
+import type { DispatchReport } from '../kernel/dispatch-report';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { DiscardReason, HandlerErrorInfo } from '../kernel/hooks';
+import { silentLogger } from '../kernel/logger';
 import type { OutcomeTarget } from './event-queries';
 import { EventRecording } from './event-recording';
 import { ManualClock } from './manual-clock';

@@ -1,4 +1,4 @@
-import { ErrorCode, KoaEventBusError } from '../errors';
+import { ErrorCode, KoaEventBusError } from '../kernel/errors';
 
 /**
  * A testing-kit helper was used in a way that cannot work (a handler method

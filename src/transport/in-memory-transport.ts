@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../bus/event-envelope';
+import type { EventEnvelope } from '../kernel/event-envelope';
 import type { Deliver, Transport } from './transport';
 
 /**

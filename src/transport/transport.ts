@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../bus/event-envelope';
+import type { EventEnvelope } from '../kernel/event-envelope';
 
 /**
  * Hands envelopes to the local dispatcher (what a transport calls on delivery).

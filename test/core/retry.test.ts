@@ -6,7 +6,8 @@ import {
   OnEvent,
   silentLogger,
 } from 'koa-event-bus';
-import { DEFAULT_RETRY, retryDelay } from '../../src/dispatch/retry-delay';
+import { retryDelay } from '../../src/dispatch/retry-delay';
+import { DEFAULT_RETRY } from '../../src/handlers/handler-options';
 
 class Charge {
   constructor(readonly orderId: string) {}

@@ -3,11 +3,11 @@ import Koa from 'koa';
 import request from 'supertest';
 import { ConstructorResolver } from '../../src/container/constructor-resolver';
 import type { Resolver } from '../../src/container/provider';
-import type { Logger } from '../../src/dispatch/logger';
 import type { BodyParserOptions } from '../../src/http/body-parser';
 import { httpErrors } from '../../src/http/error-middleware';
 import { mountControllers } from '../../src/http/mount-controllers';
-import type { Class } from '../../src/types';
+import type { Class } from '../../src/kernel/class';
+import type { Logger } from '../../src/kernel/logger';
 
 /** A logger that records instead of printing. */
 export function recordingLogger(): Logger & {

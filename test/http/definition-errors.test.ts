@@ -6,7 +6,7 @@ import { HttpCode } from '../../src/http/http-code.decorator';
 import { mountControllers } from '../../src/http/mount-controllers';
 import { Body, Ctx, Header, Param, Query } from '../../src/http/param.decorators';
 import { Get, Post } from '../../src/http/route.decorators';
-import type { Class } from '../../src/types';
+import type { Class } from '../../src/kernel/class';
 
 class ValidDto {
   @IsString() name!: string;

@@ -1,9 +1,9 @@
 import type Koa from 'koa';
 import type { Context } from 'koa';
-import { HttpError } from '../../src/errors';
 import { Controller } from '../../src/http/controller.decorator';
 import { Ctx, Param } from '../../src/http/param.decorators';
 import { Get } from '../../src/http/route.decorators';
+import { HttpError } from '../../src/kernel/errors';
 import { buildApp, recordingLogger } from './build-app';
 
 class Boom extends Error {}

@@ -7,7 +7,7 @@ import { HttpCode } from '../../src/http/http-code.decorator';
 import { mountControllers } from '../../src/http/mount-controllers';
 import { Body, Query } from '../../src/http/param.decorators';
 import { Get, Post } from '../../src/http/route.decorators';
-import type { Class } from '../../src/types';
+import type { Class } from '../../src/kernel/class';
 import { buildApp } from './build-app';
 
 // `@Body() dto: CreateOrderDto` / `@Query() q: PageDto`: the DTO is read from

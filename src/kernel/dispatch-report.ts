@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../bus/event-envelope';
-import { DispatchFailedError } from '../errors';
+import { DispatchFailedError } from './errors';
+import type { EventEnvelope } from './event-envelope';
 
 /**
  * What happened to one handler for one event.

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '../bus/event-envelope';
 import type { DispatchReport } from './dispatch-report';
+import type { EventEnvelope } from './event-envelope';
 
 /**
  * Passed to `onError` for every failed attempt.

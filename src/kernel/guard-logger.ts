@@ -1,4 +1,4 @@
-import { describeCause } from '../errors';
+import { describeCause } from './errors';
 import { catchRejection } from './is-thenable';
 import type { Logger } from './logger';
 
