@@ -1,4 +1,5 @@
 import { createEventBus, type DiscardInfo, type EventContext, silentLogger } from 'koa-event-bus';
+import { gate } from '../fixtures/gate';
 import { recordingLogger } from '../fixtures/recording-logger';
 
 class Job {
@@ -78,20 +79,14 @@ describe('bounded in-flight work', () => {
 describe('drain and close', () => {
   test('drain(timeoutMs) rejects with KEB_DRAIN_TIMEOUT saying what is still pending', async () => {
     const bus = createEventBus({ logger: silentLogger });
-    let release!: () => void;
-    bus.on(
-      Job,
-      () =>
-        new Promise<void>((r) => {
-          release = r;
-        }),
-    );
+    const release = gate();
+    bus.on(Job, () => release.opened);
     bus.emit(new Job(1));
     await expect(bus.drain(20)).rejects.toMatchObject({
       code: 'KEB_DRAIN_TIMEOUT',
       pending: expect.objectContaining({ dispatching: 1 }),
     });
-    release();
+    release.open();
     await bus.drain();
   });
 

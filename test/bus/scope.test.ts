@@ -1,4 +1,5 @@
 import { createEventBus, type DiscardInfo, type EventEnvelope, silentLogger } from 'koa-event-bus';
+import { gate } from '../fixtures/gate';
 
 class Imported {
   constructor(readonly row: number) {}
@@ -122,17 +123,13 @@ describe('bus.scope', () => {
 
   test('drain waits for open scopes; an emit after the scope committed is dispatched right away', async () => {
     const { bus, ran } = setup();
-    let release!: () => void;
-    let late!: () => void;
+    const release = gate();
+    const late = gate();
     const scopeDone = bus.scope(async () => {
       bus.emit(new Imported(1));
-      await new Promise<void>((r) => {
-        release = r;
-      });
+      await release.opened;
       // a task started in the scope that outlives it
-      void new Promise<void>((r) => {
-        late = r;
-      }).then(() => bus.emit(new Imported(2)));
+      void late.opened.then(() => bus.emit(new Imported(2)));
     });
     let drained = false;
     const drain = bus.drain().then(() => {
@@ -141,11 +138,11 @@ describe('bus.scope', () => {
     await new Promise((r) => setImmediate(r));
     expect(drained).toBe(false);
     expect(bus.pending()).toMatchObject({ openScopes: 1, buffered: 1 });
-    release();
+    release.open();
     await scopeDone;
     await drain;
     expect(ran).toEqual(['imported 1']);
-    late();
+    late.open();
     await new Promise((r) => setImmediate(r));
     await bus.drain();
     expect(ran).toEqual(['imported 1', 'imported 2']);

@@ -1,16 +1,8 @@
 import { createEventBus, EventHandler, OnEvent, silentLogger } from 'koa-event-bus';
+import { gate } from '../fixtures/gate';
 
 class Step {
   constructor(readonly n: number) {}
-}
-
-/** A promise the test resolves by hand, so concurrency is observed without timers. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { open, opened };
 }
 
 describe('ordering', () => {

@@ -19,6 +19,7 @@ import {
   silentLogger,
 } from 'koa-event-bus';
 import request from 'supertest';
+import { gate } from '../fixtures/gate';
 
 class Registered {
   constructor(readonly email: string) {}
@@ -29,14 +30,6 @@ class Audited {
 class RegisterDto {
   @IsEmail() email!: string;
   @IsString() name!: string;
-}
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => {
-    open = r;
-  });
-  return { open, opened };
 }
 
 /** Shared, per-test state the controller and handlers write to. */

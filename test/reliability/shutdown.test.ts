@@ -11,6 +11,7 @@ import {
 } from 'koa-event-bus';
 import supertest from 'supertest';
 import { recordingLogger } from '../fixtures/recording-logger';
+import { gate } from '../fixtures/gate';
 
 class OrderPlaced {
   constructor(readonly n: number) {}
@@ -26,15 +27,6 @@ class Receipts {
   placed(e: OrderPlaced): void {
     handled.push(e.n);
   }
-}
-
-/** A promise released by hand: lets a test hold a request or a handler exactly where it wants. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => {
-    open = r;
-  });
-  return { opened, open };
 }
 
 function get(port: number, path: string, agent?: Agent) {
