@@ -1,5 +1,6 @@
 import { createEventBus, type DiscardInfo, type EventContext, silentLogger } from 'koa-event-bus';
 import { gate } from '../fixtures/gate';
+import { nextTurn } from '../fixtures/next-turn';
 import { recordingLogger } from '../fixtures/recording-logger';
 
 class Job {
@@ -94,7 +95,7 @@ describe('drain and close', () => {
     const ran: number[] = [];
     const bus = createEventBus({ logger: silentLogger });
     bus.on(Job, async (e) => {
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       ran.push(e.id);
     });
     bus.emit(new Job(1));

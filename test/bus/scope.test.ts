@@ -1,5 +1,6 @@
 import { createEventBus, type DiscardInfo, type EventEnvelope, silentLogger } from 'koa-event-bus';
 import { gate } from '../fixtures/gate';
+import { nextTurn } from '../fixtures/next-turn';
 
 class Imported {
   constructor(readonly row: number) {}
@@ -31,7 +32,7 @@ describe('bus.scope', () => {
     const { bus, ran } = setup();
     const result = await bus.scope(async () => {
       bus.emit(new Imported(1));
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       bus.emit(new Imported(2));
       ran.push('body done');
       return 'result';
@@ -84,7 +85,7 @@ describe('bus.scope', () => {
           throw new Error('inner fails');
         })
         .catch(() => {});
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       // the inner scope committed into the outer one: nothing has run yet
       expect(ran).toEqual([]);
       bus.emit(new Imported(4));
@@ -135,7 +136,7 @@ describe('bus.scope', () => {
     const drain = bus.drain().then(() => {
       drained = true;
     });
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(drained).toBe(false);
     expect(bus.pending()).toMatchObject({ openScopes: 1, buffered: 1 });
     release.open();
@@ -143,7 +144,7 @@ describe('bus.scope', () => {
     await drain;
     expect(ran).toEqual(['imported 1']);
     late.open();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     await bus.drain();
     expect(ran).toEqual(['imported 1', 'imported 2']);
   });
@@ -172,7 +173,7 @@ describe('bus.scope', () => {
         bus.emit(new Imported(1)); // follows the inner verdict: discarded
         bus.emit(new ImportFailed('late'), { when: 'always' }); // kept, but inside the outer unit of work
       });
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       expect(ran).toEqual([]);
     });
     await bus.drain();

@@ -1,9 +1,8 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { IsString } from 'class-validator';
-import { Controller } from '../../src/http/controller.decorator';
-import { Body } from '../../src/http/param.decorators';
-import { Post } from '../../src/http/route.decorators';
-import { buildApp, recordingLogger } from './build-app';
+import { Body, Controller, Post } from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
+import { recordingLogger } from '../fixtures/recording-logger';
 
 class NoteDto {
   @IsString() text!: string;
@@ -36,7 +35,7 @@ describe('body parsing', () => {
   });
 
   describe('with the defaults (JSON only, 100kb)', () => {
-    const { http } = buildApp([NotesController]);
+    const { http } = controllerApp([NotesController]);
 
     it('answers 400 KEB_MALFORMED_BODY for malformed JSON, without calling the method', async () => {
       const res = await http
@@ -117,7 +116,7 @@ describe('body parsing', () => {
   });
 
   describe('with options', () => {
-    const { http } = buildApp([NotesController], {
+    const { http } = controllerApp([NotesController], {
       bodyParser: { jsonLimit: 20, enableTypes: ['json', 'form', 'text'] },
     });
 
@@ -151,7 +150,7 @@ describe('body parsing', () => {
 
   describe('Content-Encoding', () => {
     const logger = recordingLogger();
-    const { http } = buildApp([NotesController], { logger });
+    const { http } = controllerApp([NotesController], { logger });
     const json = '{"text":"hi"}';
     const send = (encoding: string, body: Buffer | string, type = 'application/json') =>
       http
@@ -162,10 +161,10 @@ describe('body parsing', () => {
         .send(Buffer.from(body));
 
     beforeEach(() => {
-      logger.entries.length = 0;
+      logger.lines.length = 0;
     });
     afterEach(() => {
-      expect(logger.entries).toEqual([]); // 4xx are the client's fault: never logged as errors
+      expect(logger.lines).toEqual([]); // 4xx are the client's fault: never logged as errors
     });
 
     it.each([
@@ -204,7 +203,7 @@ describe('body parsing', () => {
     );
 
     it('answers 400 KEB_MALFORMED_BODY for a text body that is not valid gzip', async () => {
-      const { http: textHttp } = buildApp([NotesController], {
+      const { http: textHttp } = controllerApp([NotesController], {
         logger,
         bodyParser: { enableTypes: ['text'] },
       });
@@ -254,7 +253,7 @@ describe('body parsing', () => {
 
   describe('JSON charset', () => {
     const logger = recordingLogger();
-    const { http } = buildApp([NotesController], {
+    const { http } = controllerApp([NotesController], {
       logger,
       bodyParser: { enableTypes: ['json', 'text'] },
     });
@@ -266,10 +265,10 @@ describe('body parsing', () => {
         .send(Buffer.from('{"text":"hi"}'));
 
     beforeEach(() => {
-      logger.entries.length = 0;
+      logger.lines.length = 0;
     });
     afterEach(() => {
-      expect(logger.entries).toEqual([]);
+      expect(logger.lines).toEqual([]);
     });
 
     it.each([

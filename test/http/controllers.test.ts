@@ -1,11 +1,21 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import type { Context } from 'koa';
-import { Controller } from '../../src/http/controller.decorator';
-import { HttpCode } from '../../src/http/http-code.decorator';
-import { Body, Ctx, Header, Param, Query } from '../../src/http/param.decorators';
-import { Delete, Get, Patch, Post, Put } from '../../src/http/route.decorators';
-import { buildApp } from './build-app';
+import {
+  Body,
+  Controller,
+  Ctx,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
 
 class PageQuery {
   @Type(() => Number) @IsInt() @Min(1) page!: number;
@@ -99,7 +109,7 @@ class RootController {
 }
 
 describe('controllers: verbs, parameters and results', () => {
-  const { http } = buildApp([ItemsController, RootController]);
+  const { http } = controllerApp([ItemsController, RootController]);
 
   it('GET with a prefix-less controller and an async method', async () => {
     const res = await http.get('/');

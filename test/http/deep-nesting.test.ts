@@ -1,9 +1,6 @@
 import { IsOptional, IsString } from 'class-validator';
-import { Controller } from '../../src/http/controller.decorator';
-import { Body } from '../../src/http/param.decorators';
-import { Post } from '../../src/http/route.decorators';
-import { MAX_INPUT_DEPTH } from '../../src/http/unsafe-input';
-import { buildApp } from './build-app';
+import { Body, Controller, Post } from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
 
 class NameDto {
   @IsOptional() @IsString() name?: string;
@@ -26,10 +23,13 @@ class DeepController {
   }
 }
 
+/** The nesting limit stated in docs/reference/errors.md (KEB_VALIDATION_FAILED). */
+const MAX_INPUT_DEPTH = 64;
+
 const nested = (depth: number) => `{"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 
 describe('deeply nested input', () => {
-  const { http } = buildApp([DeepController]);
+  const { http } = controllerApp([DeepController]);
   afterEach(() => {
     calls.length = 0;
   });

@@ -1,12 +1,19 @@
 import { Router } from '@koa/router';
 import { IsString } from 'class-validator';
-import { ConstructorResolver } from '../../src/container/constructor-resolver';
-import { Controller } from '../../src/http/controller.decorator';
-import { HttpCode } from '../../src/http/http-code.decorator';
-import { mountControllers } from '../../src/http/mount-controllers';
-import { Body, Ctx, Header, Param, Query } from '../../src/http/param.decorators';
-import { Get, Post } from '../../src/http/route.decorators';
-import type { Class } from '../../src/kernel/class';
+import {
+  Body,
+  type Class,
+  ConstructorResolver,
+  Controller,
+  Ctx,
+  Get,
+  Header,
+  HttpCode,
+  mountControllers,
+  Param,
+  Post,
+  Query,
+} from 'koa-event-bus';
 
 class ValidDto {
   @IsString() name!: string;

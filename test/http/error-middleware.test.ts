@@ -1,10 +1,8 @@
 import type Koa from 'koa';
 import type { Context } from 'koa';
-import { Controller } from '../../src/http/controller.decorator';
-import { Ctx, Param } from '../../src/http/param.decorators';
-import { Get } from '../../src/http/route.decorators';
-import { HttpError } from '../../src/kernel/errors';
-import { buildApp, recordingLogger } from './build-app';
+import { Controller, Ctx, Get, HttpError, Param } from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
+import { recordingLogger } from '../fixtures/recording-logger';
 
 class Boom extends Error {}
 
@@ -61,9 +59,9 @@ function outerRecorder() {
 describe('httpErrors', () => {
   const logger = recordingLogger();
   const { outer, seen } = outerRecorder();
-  const { http } = buildApp([FailingController], { logger, outer });
+  const { http } = controllerApp([FailingController], { logger, outer });
   beforeEach(() => {
-    logger.entries.length = 0;
+    logger.lines.length = 0;
     seen.length = 0;
   });
 
@@ -79,7 +77,7 @@ describe('httpErrors', () => {
         requestId: 'abc-123',
       },
     });
-    expect(logger.entries).toEqual([]);
+    expect(logger.lines).toEqual([]);
   });
 
   it('lets an outer middleware see status >= 400 and ctx.state.error, without the error escaping', async () => {
@@ -96,8 +94,8 @@ describe('httpErrors', () => {
     expect(res.body).toEqual({
       error: { code: 'KEB_INTERNAL_ERROR', message: 'Service Unavailable', requestId: 'r-503' },
     });
-    expect(logger.entries).toHaveLength(1);
-    expect(logger.entries[0]?.context.requestId).toBe('r-503');
+    expect(logger.lines).toHaveLength(1);
+    expect(logger.lines[0]?.obj.requestId).toBe('r-503');
   });
 
   it.each([
@@ -119,16 +117,16 @@ describe('httpErrors', () => {
       error: { code: 'KEB_INTERNAL_ERROR', message: 'Internal Server Error', requestId: 'req-42' },
     });
     expect(res.text).not.toMatch(/hunter2|Boom|at /);
-    expect(logger.entries).toHaveLength(1);
-    const entry = logger.entries[0]!;
-    expect(entry.message).toBe('GET /fail/unknown failed with 500 (request id: req-42)');
-    expect(entry.context).toMatchObject({
+    expect(logger.lines).toHaveLength(1);
+    const entry = logger.lines[0]!;
+    expect(entry.msg).toBe('GET /fail/unknown failed with 500 (request id: req-42)');
+    expect(entry.obj).toMatchObject({
       requestId: 'req-42',
       method: 'GET',
       path: '/fail/unknown',
       status: 500,
     });
-    expect(entry.context.err).toBeInstanceOf(Boom);
+    expect(entry.obj.err).toBeInstanceOf(Boom);
     expect(seen[0]).toMatchObject({ status: 500, escaped: false });
     expect(seen[0]?.error).toBeInstanceOf(Boom);
   });
@@ -136,7 +134,7 @@ describe('httpErrors', () => {
   it('prefers ctx.state.requestId over the header', async () => {
     const res = await http.get('/fail/with-state-id').set('x-request-id', 'from-header');
     expect(res.body.error.requestId).toBe('from-state');
-    expect(logger.entries[0]?.context.requestId).toBe('from-state');
+    expect(logger.lines[0]?.obj.requestId).toBe('from-state');
   });
 
   it('handles thrown non-Error values as 500', async () => {
@@ -145,7 +143,7 @@ describe('httpErrors', () => {
     expect(res.body).toEqual({
       error: { code: 'KEB_INTERNAL_ERROR', message: 'Internal Server Error' },
     });
-    expect(logger.entries[0]?.context.err).toBe('a thrown string');
-    expect(logger.entries[0]?.message).toBe('GET /fail/string failed with 500 (request id: none)');
+    expect(logger.lines[0]?.obj.err).toBe('a thrown string');
+    expect(logger.lines[0]?.msg).toBe('GET /fail/string failed with 500 (request id: none)');
   });
 });

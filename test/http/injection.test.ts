@@ -1,12 +1,16 @@
 import { Router } from '@koa/router';
-import { ConstructorResolver } from '../../src/container/constructor-resolver';
-import { Inject, Injectable } from '../../src/container/inject';
-import { Controller } from '../../src/http/controller.decorator';
-import { HttpCode } from '../../src/http/http-code.decorator';
-import { mountControllers } from '../../src/http/mount-controllers';
-import { Param } from '../../src/http/param.decorators';
-import { Get, Post } from '../../src/http/route.decorators';
-import { buildApp } from './build-app';
+import {
+  ConstructorResolver,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  mountControllers,
+  Param,
+  Post,
+} from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
 
 class Clock {
   now(): string {
@@ -69,7 +73,7 @@ describe('constructor injection into controllers', () => {
 
   it('injects services (and their dependencies) and token values; one instance per resolver', async () => {
     const resolver = new ConstructorResolver([[GREETING, 'Hello']]);
-    const { http } = buildApp([CounterController], { resolver });
+    const { http } = controllerApp([CounterController], { resolver });
     expect(built).toBe(1); // built at mount time, not per request
     expect((await http.post('/counter')).body).toEqual({ n: 1, at: '2024-01-01T00:00:00.000Z' });
     expect((await http.post('/counter')).body).toEqual({ n: 2, at: '2024-01-01T00:00:00.000Z' });
@@ -84,14 +88,14 @@ describe('constructor injection into controllers', () => {
       [GREETING, 'Hi'],
       [Clock, fakeClock],
     ]);
-    const { http } = buildApp([CounterController], { resolver });
+    const { http } = controllerApp([CounterController], { resolver });
     expect((await http.post('/counter')).body).toEqual({ n: 1, at: 'frozen' });
   });
 
   it('accepts any Resolver (a user container)', async () => {
     const sent: string[] = [];
     const controller = new MailController({ send: (to) => sent.push(to) });
-    const { http } = buildApp([MailController], {
+    const { http } = controllerApp([MailController], {
       resolver: {
         get: <T>(token: unknown) => (token === MailController ? controller : undefined) as T,
       },

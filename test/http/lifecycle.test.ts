@@ -20,6 +20,7 @@ import {
 } from 'koa-event-bus';
 import request from 'supertest';
 import { gate } from '../fixtures/gate';
+import { nextTurn } from '../fixtures/next-turn';
 
 class Registered {
   constructor(readonly email: string) {}
@@ -272,7 +273,7 @@ describe('client abort', () => {
       req.end();
       await state.reached.opened;
       req.destroy(); // client gives up while the controller is still working
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       state.controllerGate.open();
       await app.bus.drain();
       expect(state.log).toEqual([

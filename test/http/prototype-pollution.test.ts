@@ -1,9 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, ValidateNested } from 'class-validator';
-import { Controller } from '../../src/http/controller.decorator';
-import { Body, Query } from '../../src/http/param.decorators';
-import { Get, Post } from '../../src/http/route.decorators';
-import { buildApp } from './build-app';
+import { Body, Controller, Get, Post, Query } from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
 
 class ProfileDto {
   @IsOptional() @IsString() bio?: string;
@@ -57,7 +55,9 @@ describe('prototype pollution', () => {
   });
 
   describe('JSON bodies', () => {
-    const { http } = buildApp([UsersController], { bodyParser: { enableTypes: ['json', 'form'] } });
+    const { http } = controllerApp([UsersController], {
+      bodyParser: { enableTypes: ['json', 'form'] },
+    });
     const post = (path: string, raw: string) =>
       http.post(path).set('content-type', 'application/json').send(raw);
 
@@ -122,7 +122,7 @@ describe('prototype pollution', () => {
   });
 
   describe('query strings', () => {
-    const { http } = buildApp([UsersController]);
+    const { http } = controllerApp([UsersController]);
 
     it('rejects __proto__ and constructor keys in a query DTO', async () => {
       const res = await http.get('/users?__proto__=x&constructor=y&name=a');

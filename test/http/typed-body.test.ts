@@ -1,14 +1,18 @@
 import { Router } from '@koa/router';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { ConstructorResolver } from '../../src/container/constructor-resolver';
-import { Controller } from '../../src/http/controller.decorator';
-import { HttpCode } from '../../src/http/http-code.decorator';
-import { mountControllers } from '../../src/http/mount-controllers';
-import { Body, Query } from '../../src/http/param.decorators';
-import { Get, Post } from '../../src/http/route.decorators';
-import type { Class } from '../../src/kernel/class';
-import { buildApp } from './build-app';
+import {
+  Body,
+  type Class,
+  ConstructorResolver,
+  Controller,
+  Get,
+  HttpCode,
+  mountControllers,
+  Post,
+  Query,
+} from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
 
 // `@Body() dto: CreateOrderDto` / `@Query() q: PageDto`: the DTO is read from
 // the parameter's TypeScript type (design:paramtypes, emitted because
@@ -90,7 +94,7 @@ class TypedController {
 }
 
 describe('typed @Body() and @Query(): the DTO is the parameter type', () => {
-  const { http } = buildApp([TypedController]);
+  const { http } = controllerApp([TypedController]);
   beforeEach(() => {
     seen.length = 0;
   });
@@ -227,7 +231,7 @@ describe('without design:paramtypes (esbuild, tsx)', () => {
         return { isDto: dto instanceof CreateOrderDto };
       }
     }
-    const { http } = buildApp([withoutParamTypes(Esbuild)]);
+    const { http } = controllerApp([withoutParamTypes(Esbuild)]);
     const res = await http.post('/esbuild').send({ email: 'nope' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ isDto: false });
@@ -244,7 +248,7 @@ describe('without design:paramtypes (esbuild, tsx)', () => {
         return { limit: page.limit };
       }
     }
-    const { http } = buildApp([withoutParamTypes(Esbuild)]);
+    const { http } = controllerApp([withoutParamTypes(Esbuild)]);
     expect((await http.post('/esbuild').send({ email: 'nope', quantity: 1 })).status).toBe(400);
     const ok = await http.post('/esbuild').send({ email: 'ada@example.com', quantity: 1 });
     expect(ok.body).toEqual({ isDto: true });

@@ -10,11 +10,8 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { Controller } from '../../src/http/controller.decorator';
-import { HttpCode } from '../../src/http/http-code.decorator';
-import { Body, Query } from '../../src/http/param.decorators';
-import { Get, Post } from '../../src/http/route.decorators';
-import { buildApp } from './build-app';
+import { Body, Controller, Get, HttpCode, Post, Query } from 'koa-event-bus';
+import { controllerApp } from '../fixtures/controller-app';
 
 class AddressDto {
   @IsString() @MinLength(2) city!: string;
@@ -65,7 +62,7 @@ const validOrder = {
 };
 
 describe('DTO validation', () => {
-  const { http } = buildApp([OrdersController]);
+  const { http } = controllerApp([OrdersController]);
   beforeEach(() => {
     received.length = 0;
   });

@@ -13,6 +13,7 @@ import {
   type RetryPolicy,
   silentLogger,
 } from 'koa-event-bus';
+import { nextTurn } from '../fixtures/next-turn';
 import { poisonedError, revokedProxy, throwingGetters, trapAll } from './hostile';
 
 // Issue 8, generalized: hostile-values.test.ts pins a dozen hand-picked values
@@ -522,8 +523,6 @@ function buildCase(s: Scenario) {
 
 const HOSTILE_ID = 'Hostile.poke';
 const IDLE = { buffered: 0, openScopes: 0, queued: 0, dispatching: 0, retrying: 0 };
-const realSetImmediate = setImmediate;
-const nextTurn = () => new Promise<void>((r) => realSetImmediate(r));
 
 /**
  * Unhandled rejections and uncaught exceptions, caught on the host process.

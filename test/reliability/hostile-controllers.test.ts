@@ -1,5 +1,6 @@
 import { Controller, createApp, Get, silentLogger } from 'koa-event-bus';
 import supertest from 'supertest';
+import { nextTurn } from '../fixtures/next-turn';
 import { hostileValues, processFaults } from './hostile';
 
 // What a controller throws is user code too: whatever it is, the client gets a
@@ -33,7 +34,7 @@ describe('a controller that throws a hostile value', () => {
       expect(res.status).toBe(500);
       expect(res.body.error.code).toBe('KEB_INTERNAL_ERROR');
       expect((await http.get('/health')).status).toBe(200);
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       expect(faults.seen).toEqual([]);
     },
   );

@@ -9,7 +9,7 @@ import {
   OnEvent,
   silentLogger,
 } from 'koa-event-bus';
-import { nextTurn } from '../../src/testing/next-turn';
+import { nextTurn } from '../fixtures/next-turn';
 import {
   hostileValues,
   inspectingLogger,

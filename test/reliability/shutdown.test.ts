@@ -10,8 +10,8 @@ import {
   OnEvent,
 } from 'koa-event-bus';
 import supertest from 'supertest';
-import { recordingLogger } from '../fixtures/recording-logger';
 import { gate } from '../fixtures/gate';
+import { recordingLogger } from '../fixtures/recording-logger';
 
 class OrderPlaced {
   constructor(readonly n: number) {}

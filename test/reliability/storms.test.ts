@@ -11,6 +11,7 @@ import {
   OnEvent,
   silentLogger,
 } from 'koa-event-bus';
+import { nextTurn } from '../fixtures/next-turn';
 import { processFaults } from './hostile';
 
 class Loop {}
@@ -129,8 +130,7 @@ describe('fan-out cycles are cut by the per-root follow-up budget', () => {
     bus.emit(new Ping());
     // Each emit happens a turn after its handler returned; drain sees a pause
     // between them, so wait for the cut itself.
-    while (!discards.some((d) => d.reason.kind === 'causation-depth'))
-      await new Promise((r) => setImmediate(r));
+    while (!discards.some((d) => d.reason.kind === 'causation-depth')) await nextTurn();
     await bus.drain(1_000);
     expect(runs).toBe(21); // depths 0..20
   });
