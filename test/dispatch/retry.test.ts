@@ -4,10 +4,10 @@ import {
   EventHandler,
   type HandlerErrorInfo,
   OnEvent,
+  type RetryPolicy,
   silentLogger,
 } from 'koa-event-bus';
-import { retryDelay } from '../../src/dispatch/retry-delay';
-import { DEFAULT_RETRY } from '../../src/handlers/handler-options';
+import { ManualClock } from 'koa-event-bus/testing';
 
 class Charge {
   constructor(readonly orderId: string) {}
@@ -16,26 +16,59 @@ class Charged {
   constructor(readonly orderId: string) {}
 }
 
-describe('retryDelay', () => {
-  const policy = (p: Partial<typeof DEFAULT_RETRY>) => ({ ...DEFAULT_RETRY, ...p });
+/**
+ * Runs a handler that always fails under `retry` on a ManualClock and returns
+ * the waits between its attempts, read from the clock, and the delays the
+ * onError hook announced: the two must agree.
+ */
+async function retryWaits(retry: RetryPolicy, random?: () => number) {
+  const clock = new ManualClock();
+  const startedAt: number[] = [];
+  const announced: (number | undefined)[] = [];
+  const bus = createEventBus({
+    logger: silentLogger,
+    clock,
+    ...(random ? { random } : {}),
+    hooks: { onError: (i) => i.willRetry && announced.push(i.retryInMs) },
+  });
+  bus.on(
+    Charge,
+    () => {
+      startedAt.push(clock.now());
+      throw new Error('gateway busy');
+    },
+    { retry },
+  );
+  const report = await clock.runUntil(bus.dispatch(new Charge('o-1')));
+  expect(report.outcomes[0]).toMatchObject({ status: 'failed', attempts: retry.attempts });
+  const waits = startedAt.slice(1).map((at, i) => at - startedAt[i]!);
+  expect(announced).toEqual(waits);
+  return waits;
+}
 
-  test('fixed waits backoffMs every time', () => {
-    const p = policy({ attempts: 4, backoffMs: 50, strategy: 'fixed' });
-    expect([2, 3, 4].map((n) => retryDelay(p, n))).toEqual([50, 50, 50]);
+describe('retry delays', () => {
+  test('fixed waits backoffMs every time', async () => {
+    expect(await retryWaits({ attempts: 4, backoffMs: 50, strategy: 'fixed' })).toEqual([
+      50, 50, 50,
+    ]);
   });
 
-  test('exponential doubles and is capped by maxDelayMs', () => {
-    const p = policy({ attempts: 6, backoffMs: 100, maxDelayMs: 500 });
-    expect([2, 3, 4, 5, 6].map((n) => retryDelay(p, n))).toEqual([100, 200, 400, 500, 500]);
+  test('exponential (the default strategy) doubles and is capped by maxDelayMs', async () => {
+    expect(await retryWaits({ attempts: 6, backoffMs: 100, maxDelayMs: 500 })).toEqual([
+      100, 200, 400, 500, 500,
+    ]);
   });
 
-  test('full jitter spreads over 0..delay; fractional jitter over delay·(1±f)', () => {
-    const full = policy({ attempts: 3, backoffMs: 100, jitter: true });
-    expect(retryDelay(full, 3, () => 0)).toBe(0);
-    expect(retryDelay(full, 3, () => 0.5)).toBe(100);
-    const part = policy({ attempts: 3, backoffMs: 100, jitter: 0.2 });
-    expect(retryDelay(part, 2, () => 0)).toBe(80);
-    expect(retryDelay(part, 2, () => 0.999999)).toBe(120);
+  test('full jitter spreads over 0..delay, drawn from the `random` option', async () => {
+    const full: RetryPolicy = { attempts: 3, backoffMs: 100, jitter: true };
+    expect(await retryWaits(full, () => 0)).toEqual([0, 0]);
+    expect(await retryWaits(full, () => 0.5)).toEqual([50, 100]);
+  });
+
+  test('fractional jitter f spreads over delay·(1±f)', async () => {
+    const part: RetryPolicy = { attempts: 3, backoffMs: 100, jitter: 0.2 };
+    expect(await retryWaits(part, () => 0)).toEqual([80, 160]);
+    expect(await retryWaits(part, () => 0.999999)).toEqual([120, 240]);
   });
 });
 
