@@ -1,0 +1,4 @@
+import { InMemoryTransport } from 'koa-event-bus';
+import { runTransportContract } from './contract';
+
+runTransportContract('in-memory', () => new InMemoryTransport());
