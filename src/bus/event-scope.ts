@@ -2,25 +2,7 @@ import type { Envelope } from '../kernel/envelope';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import type { DiscardReason } from '../kernel/hooks';
 import type { EmitOptions } from './emit-options';
-
-/** What a scope needs from its bus. */
-export interface ScopeHost {
-  /** Builds the envelope (and enforces `maxInFlight`) for an event emitted in `scope`. */
-  createEnvelope(event: object, scope: EventScope): EventEnvelope;
-  /** Applies the follow-up guards (depth, per-root budget); true: cut and already reported. */
-  cut(envelope: EventEnvelope): boolean;
-  /** Hands committed envelopes to the transport. */
-  publish(envelopes: readonly EventEnvelope[]): void;
-  /** Reports dropped envelopes to hooks. */
-  reportDiscard(envelopes: readonly EventEnvelope[], reason: DiscardReason): void;
-  /** Bookkeeping for drain(): +n/-n buffered events. */
-  track(kind: 'buffered', delta: number): void;
-  /** A counted scope opened / ended (drain() waits for it; close() discards it if still open). */
-  opened(scope: EventScope): void;
-  ended(scope: EventScope): void;
-  /** Runs fn with this scope as the current one. */
-  runIn<T>(scope: EventScope, fn: () => T): T;
-}
+import type { EventPipeline } from './event-pipeline';
 
 /**
  * Lineage a scope stamps on what is emitted in it.
@@ -67,15 +49,14 @@ export class EventScope {
   private _state: 'open' | 'committed' | 'discarded' = 'open';
   private discardReason: DiscardReason | undefined;
 
+  /** Made by the bus (`bus.openScope()`, `bus.scope()`, the Koa middleware, each handler attempt). */
   constructor(
-    private readonly host: ScopeHost,
+    private readonly pipeline: EventPipeline,
     readonly lineage: ScopeLineage,
-    readonly parent?: EventScope,
+    readonly parent: EventScope | undefined,
     /** False for a handler attempt's scope: the running handler already keeps the bus busy. */
-    private readonly counted = true,
-  ) {
-    if (counted) host.opened(this);
-  }
+    private readonly counted: boolean,
+  ) {}
 
   get state(): 'open' | 'committed' | 'discarded' {
     return this._state;
@@ -88,19 +69,23 @@ export class EventScope {
 
   /** Runs `fn` with this scope as the current one, so `bus.emit()` inside it buffers here. */
   run<T>(fn: () => T): T {
-    return this.host.runIn(this, fn);
+    return this.pipeline.storage.run(this, fn);
   }
 
   /** Buffers an event (or, once the scope has ended, follows its verdict). */
   add(event: object, options?: EmitOptions): EventEnvelope {
-    const envelope = this.host.createEnvelope(event, this);
-    if (this.host.cut(envelope)) return envelope;
+    const envelope = this.pipeline.envelopes.create(event, this.lineage);
+    const cut = this.pipeline.envelopes.cut(envelope);
+    if (cut) {
+      this.pipeline.discard([envelope], cut);
+      return envelope;
+    }
     const item = { envelope, always: options?.when === 'always' };
     if (this._state === 'committed') this.forward([item]);
     else if (this._state === 'discarded')
       this.drop([item], this.discardReason ?? { kind: 'closed' });
     else {
-      this.host.track('buffered', 1);
+      this.pipeline.buffered(1);
       if (!this.buffer) this.buffer = [];
       this.buffer.push(item);
     }
@@ -113,7 +98,7 @@ export class EventScope {
     this._state = 'committed';
     const items = this.takeBuffer();
     this.forward(items);
-    if (this.counted) this.host.ended(this);
+    if (this.counted) this.pipeline.scopeEnded(this);
     return items.length === 0 ? NO_ENVELOPES : items.map((b) => b.envelope);
   }
 
@@ -123,7 +108,7 @@ export class EventScope {
     this._state = 'discarded';
     this.discardReason = reason;
     const dropped = this.drop(this.takeBuffer(), reason);
-    if (this.counted) this.host.ended(this);
+    if (this.counted) this.pipeline.scopeEnded(this);
     return dropped;
   }
 
@@ -136,19 +121,19 @@ export class EventScope {
     if (parent?.state === 'open') parent.adopt(items);
     else if (parent?.state === 'discarded')
       parent.drop(items, parent.discardReason ?? { kind: 'closed' });
-    else this.host.publish(items.map((b) => b.envelope));
+    else this.pipeline.publish(items.map((b) => b.envelope));
   }
 
   // `when: 'always'` items are forwarded like committed ones; the rest are reported.
   private drop(items: readonly Buffered[], reason: DiscardReason): EventEnvelope[] {
     this.forward(items.filter((b) => b.always));
     const dropped = items.filter((b) => !b.always).map((b) => b.envelope);
-    if (dropped.length > 0) this.host.reportDiscard(dropped, reason);
+    if (dropped.length > 0) this.pipeline.discard(dropped, reason);
     return dropped;
   }
 
   private adopt(items: readonly Buffered[]): void {
-    this.host.track('buffered', items.length);
+    this.pipeline.buffered(items.length);
     if (!this.buffer) this.buffer = [];
     this.buffer.push(...items);
   }
@@ -156,7 +141,7 @@ export class EventScope {
   private takeBuffer(): readonly Buffered[] {
     const items = this.buffer ?? NO_ITEMS;
     this.buffer = undefined;
-    if (items.length > 0) this.host.track('buffered', -items.length);
+    if (items.length > 0) this.pipeline.buffered(-items.length);
     return items;
   }
 }

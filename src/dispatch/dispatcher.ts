@@ -1,8 +1,9 @@
 import type { Route, SubscriptionMap } from '../handlers/subscription-map';
+import { callHook } from '../kernel/call-hook';
 import { DispatchReport, type HandlerOutcome } from '../kernel/dispatch-report';
 import { classOf } from '../kernel/envelope';
 import type { EventEnvelope } from '../kernel/event-envelope';
-import { callHook, type DispatchDeps } from './dispatch-deps';
+import type { DispatchHost } from './dispatch-host';
 import { elapsedSince, UNTIMED } from './elapsed';
 import { invokeHandler } from './invoke-handler';
 
@@ -55,16 +56,18 @@ export class Dispatcher {
   readonly observers = new Set<DispatchObserver>();
 
   constructor(
-    private readonly deps: DispatchDeps,
+    private readonly host: DispatchHost,
     private readonly subscriptions: SubscriptionMap,
     private readonly concurrency: number,
     private readonly filter?: (envelope: EventEnvelope) => boolean,
   ) {}
 
-  /** Queues committed envelopes; dispatch starts on a microtask, never in the caller's stack. */
+  /**
+   * Queues committed envelopes (the host has counted them as queued); dispatch
+   * starts on a microtask, never in the caller's stack.
+   */
   enqueue(envelopes: readonly EventEnvelope[]): void {
     if (envelopes.length === 0) return;
-    this.deps.tracker.add('queued', envelopes.length);
     for (const e of envelopes) this.queue.push(e);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -89,7 +92,7 @@ export class Dispatcher {
   run(
     envelope: EventEnvelope,
     after?: () => void,
-    started: number = this.deps.hooks.onDispatched ? performance.now() : UNTIMED,
+    started: number = this.host.hooks.onDispatched ? performance.now() : UNTIMED,
   ): DispatchReport | Promise<DispatchReport> {
     if (this.observers.size > 0) this.notify(envelope);
     const route =
@@ -98,7 +101,7 @@ export class Dispatcher {
         : this.subscriptions.route(classOf(envelope));
     const groups = route.groups;
     if (groups.length === 0) {
-      this.deps.logger.debug(
+      this.host.logger.debug(
         { eventId: envelope.id, event: envelope.name },
         'no handler for event',
       );
@@ -108,11 +111,12 @@ export class Dispatcher {
       const group = groups[0]!;
       if (group.length === 1) {
         // One handler: the report lasted as long as its invocation (no second clock read).
-        return invokeHandler(this.deps, group[0]!, envelope, started, (o) =>
-          this.finish(envelope, [o], started, after, o.durationMs),
-        );
+        const outcome = invokeHandler(this.host, group[0]!, envelope, started);
+        return outcome instanceof Promise
+          ? outcome.then((o) => this.finish(envelope, [o], started, after, o.durationMs))
+          : this.finish(envelope, [outcome], started, after, outcome.durationMs);
       }
-      const outcomes = group.map((s) => invokeHandler(this.deps, s, envelope, started));
+      const outcomes = group.map((s) => invokeHandler(this.host, s, envelope, started));
       return outcomes.some((o) => o instanceof Promise)
         ? Promise.all(outcomes).then((os) => this.finish(envelope, os, started, after))
         : this.finish(envelope, outcomes as HandlerOutcome[], started, after);
@@ -146,18 +150,17 @@ export class Dispatcher {
   }
 
   private faulted(envelope: EventEnvelope, err: unknown, release: () => void): DispatchReport {
-    this.deps.fault(err, envelope);
+    this.host.fault(err, envelope);
     release();
     return new DispatchReport(envelope, NO_OUTCOMES, 0);
   }
 
-  /** Stops starting queued events and returns (and forgets) them. */
+  /** Stops starting queued events and returns (and forgets) them; the host uncounts them. */
   stop(): EventEnvelope[] {
     this.paused = true;
     const left = this.queue.splice(this.head) as EventEnvelope[];
     this.queue.length = 0;
     this.head = 0;
-    if (left.length > 0) this.deps.tracker.done('queued', left.length);
     return left;
   }
 
@@ -170,7 +173,7 @@ export class Dispatcher {
     const outcomes: HandlerOutcome[] = [];
     for (const group of groups) {
       outcomes.push(
-        ...(await Promise.all(group.map((s) => invokeHandler(this.deps, s, envelope, started)))),
+        ...(await Promise.all(group.map((s) => invokeHandler(this.host, s, envelope, started)))),
       );
     }
     return this.finish(envelope, outcomes, started, after);
@@ -184,7 +187,7 @@ export class Dispatcher {
     durationMs = elapsedSince(started),
   ): DispatchReport {
     const report = new DispatchReport(envelope, outcomes, durationMs);
-    if (this.deps.hooks.onDispatched) callHook(this.deps, 'onDispatched', report);
+    if (this.host.hooks.onDispatched) callHook(this.host, 'onDispatched', report);
     after?.();
     return report;
   }
@@ -194,13 +197,12 @@ export class Dispatcher {
       try {
         observe(envelope);
       } catch (err) {
-        this.deps.logger.error({ err }, 'dispatch observer threw');
+        this.host.logger.error({ err }, 'dispatch observer threw');
       }
     }
   }
 
   private pump(): void {
-    const { tracker } = this.deps;
     // A loop, not recursion: synchronous handlers settle inside it (settle()
     // sees `pumping` and leaves the next event to the loop), so a long queue of
     // sync events cannot grow the stack.
@@ -214,8 +216,7 @@ export class Dispatcher {
         this.head = 0;
       }
       this.active++;
-      tracker.add('dispatching');
-      tracker.done('queued');
+      this.host.started();
       this.runGuarded(envelope, this.pumped);
     }
     this.pumping = false;
@@ -242,7 +243,7 @@ export class Dispatcher {
 
   private settle(): void {
     this.active--;
-    this.deps.tracker.done('dispatching');
+    this.host.settled();
     if (!this.pumping && this.head < this.queue.length) this.pump();
   }
 }

@@ -1,10 +1,11 @@
 import type { Subscription } from '../handlers/subscription';
+import { callHook } from '../kernel/call-hook';
 import type { HandlerOutcome } from '../kernel/dispatch-report';
 import { describeCause, HandlerThrewNonErrorError } from '../kernel/errors';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import type { DeadLetter, RetryDecision } from '../kernel/hooks';
 import { catchRejection } from '../kernel/is-thenable';
-import { callHook, type DispatchDeps } from './dispatch-deps';
+import type { DispatchHost } from './dispatch-host';
 import { elapsedSince } from './elapsed';
 
 // What happens to a failed attempt: logged (warn while it will be retried,
@@ -12,7 +13,7 @@ import { elapsedSince } from './elapsed';
 // dead-lettered. Every hook call is isolated.
 
 export function reportFailure(
-  deps: DispatchDeps,
+  host: DispatchHost,
   sub: Subscription,
   envelope: EventEnvelope,
   attempt: number,
@@ -22,8 +23,8 @@ export function reportFailure(
 ): void {
   // A failure that will be retried is one line (the error's name and
   // message); the stack belongs to the final failure, logged with `err`.
-  (willRetry ? deps.logger.warn : deps.logger.error).call(
-    deps.logger,
+  (willRetry ? host.logger.warn : host.logger.error).call(
+    host.logger,
     {
       ...(willRetry ? { error: describeCause(error) } : { err: error }),
       handlerId: sub.id,
@@ -37,7 +38,7 @@ export function reportFailure(
       ? `handler ${sub.id} failed (attempt ${attempt}), retrying in ${retryInMs} ms`
       : `handler ${sub.id} failed (attempt ${attempt}), giving up`,
   );
-  callHook(deps, 'onError', {
+  callHook(host, 'onError', {
     envelope,
     handlerId: sub.id,
     attempt,
@@ -48,7 +49,7 @@ export function reportFailure(
 }
 
 export function fail(
-  deps: DispatchDeps,
+  host: DispatchHost,
   sub: Subscription,
   envelope: EventEnvelope,
   attempts: number,
@@ -61,11 +62,11 @@ export function fail(
     handlerId: sub.id,
     attempts,
     error,
-    failedAt: new Date(deps.clock.now()),
+    failedAt: new Date(host.clock.now()),
     reason,
   };
-  deps.keepDeadLetter(letter);
-  callHook(deps, 'onDeadLetter', letter);
+  host.deadLetter(letter);
+  callHook(host, 'onDeadLetter', letter);
   return {
     handlerId: sub.id,
     status: 'failed',
@@ -76,28 +77,28 @@ export function fail(
   };
 }
 
-export function allowsRetry(deps: DispatchDeps, info: RetryDecision): boolean {
-  if (!deps.shouldRetry) return true;
+export function allowsRetry(host: DispatchHost, info: RetryDecision): boolean {
+  if (!host.shouldRetry) return true;
   let decision: unknown;
   try {
-    decision = deps.shouldRetry(info);
+    decision = host.shouldRetry(info);
   } catch (err) {
-    deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry threw; not retrying');
+    host.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry threw; not retrying');
     return false;
   }
-  handleStrayPromise(deps, info, decision);
+  handleStrayPromise(host, info, decision);
   return decision !== false;
 }
 
 // shouldRetry must answer synchronously: a promise is not a veto, and its
 // rejection is never left unhandled. A value that cannot even be inspected is
 // not a promise we could handle; it is not `false` either.
-function handleStrayPromise(deps: DispatchDeps, info: RetryDecision, decision: unknown): void {
+function handleStrayPromise(host: DispatchHost, info: RetryDecision, decision: unknown): void {
   try {
     const rejected = (err: unknown) =>
-      deps.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry rejected');
+      host.logger.error({ err, handlerId: info.handlerId }, 'shouldRetry rejected');
     if (!catchRejection(decision, rejected)) return;
-    deps.logger.warn(
+    host.logger.warn(
       { handlerId: info.handlerId },
       'shouldRetry returned a promise: it must return a boolean synchronously (treated as "retry")',
     );

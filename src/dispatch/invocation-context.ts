@@ -1,9 +1,8 @@
-import type { EventScope } from '../bus/event-scope';
 import type { EventContext } from '../handlers/event-context';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import type { DiscardReason } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
-import type { DispatchDeps } from './dispatch-deps';
+import type { DispatchHost, FollowUpScope } from './dispatch-host';
 
 /**
  * The `EventContext` of one attempt. The AbortController is created only when
@@ -13,7 +12,7 @@ export class InvocationContext implements EventContext {
   private controller: AbortController | undefined;
   private childLogger: Logger | undefined;
 
-  private followUps: EventScope | undefined;
+  private followUps: FollowUpScope | undefined;
   /** Links of the running list (see RunningInvocations). */
   runningPrev: InvocationContext | undefined;
   runningNext: InvocationContext | undefined;
@@ -27,13 +26,13 @@ export class InvocationContext implements EventContext {
     readonly attempt: number,
     /** The envelope as dispatched (attempt 1): what follow-ups are caused by. */
     readonly causedBy: EventEnvelope,
-    private readonly deps: Pick<DispatchDeps, 'openInvocationScope' | 'logger' | 'running'>,
+    private readonly host: DispatchHost,
   ) {}
 
   /** The scope collecting this attempt's follow-ups, opened on first use. */
-  scope(): EventScope {
+  scope(): FollowUpScope {
     if (!this.followUps) {
-      this.followUps = this.deps.openInvocationScope(this.causedBy);
+      this.followUps = this.host.followUps(this.causedBy);
       // Something emits after the attempt ended (a timer it left behind): the
       // scope keeps the attempt's verdict, like any ended scope.
       if (this.verdict?.reason) this.followUps.discard(this.verdict.reason);
@@ -68,7 +67,7 @@ export class InvocationContext implements EventContext {
         correlationId: this.envelope.correlationId,
         attempt: this.attempt,
       };
-      const base = this.deps.logger;
+      const base = this.host.logger;
       this.childLogger = {
         error: (o, m) => base.error({ ...fields, ...o }, m),
         warn: (o, m) => base.warn({ ...fields, ...o }, m),
@@ -90,7 +89,7 @@ export class InvocationContext implements EventContext {
 
   /** The attempt has settled: it is no longer running. */
   release(): void {
-    this.deps.running.delete(this);
+    this.host.running.delete(this);
   }
 
   private ensureController(): AbortController {

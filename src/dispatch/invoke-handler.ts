@@ -1,10 +1,10 @@
 import type { Subscription } from '../handlers/subscription';
 import type { HandlerOutcome } from '../kernel/dispatch-report';
-import { Envelope } from '../kernel/envelope';
+import { withAttempt } from '../kernel/envelope';
 import { HandlerTimeoutError } from '../kernel/errors';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import { catchRejection } from '../kernel/is-thenable';
-import type { DispatchDeps } from './dispatch-deps';
+import type { DispatchHost } from './dispatch-host';
 import { elapsedSince } from './elapsed';
 import { allowsRetry, fail, reportFailure, toError } from './handler-failure';
 import { InvocationContext } from './invocation-context';
@@ -14,129 +14,133 @@ import { collectReturnedEvents } from './returned-events';
 /**
  * Runs one subscription for one envelope, isolated: a sync throw, a rejection,
  * a non-Error throw, a timeout and a throwing `when` all end as a `failed`
- * outcome, never as an exception. Retries per policy, reports each failed
- * attempt to `onError`, dead-letters after the last one. Follow-ups of the
- * successful attempt are committed; those of failed attempts are discarded.
+ * outcome, never as an exception. Each attempt runs in its own scope (its
+ * follow-ups: committed when it succeeds, discarded when it fails); failed
+ * attempts are retried per policy and reported to `onError`; the last one is
+ * dead-lettered.
  *
- * Returns the outcome synchronously when the handler returned synchronously
- * (no promise, no timeout): the common fast path allocates no promise.
+ * The one synchronous fast path: a first attempt whose handler returned a
+ * plain value gets its outcome here, without a promise (a sync handler is the
+ * common case, and a promise per event doubles its cost). Anything else — a
+ * promise, a throw — goes on in {@link attempts}, one async function with the
+ * retry loop.
  */
-export function invokeHandler<R = HandlerOutcome>(
-  deps: DispatchDeps,
+export function invokeHandler(
+  host: DispatchHost,
   sub: Subscription,
   envelope: EventEnvelope,
   started: number,
-  next: (outcome: HandlerOutcome) => R = identity as (o: HandlerOutcome) => R,
-): R | Promise<R> {
+): HandlerOutcome | Promise<HandlerOutcome> {
   if (sub.when) {
-    let pass: boolean;
-    try {
-      pass = sub.when(envelope.event, envelope);
-      if (catchRejection(pass, ignore)) {
-        throw new TypeError(
-          `\`when\` of ${sub.id} returned a promise; it must return a boolean synchronously`,
-        );
-      }
-    } catch (thrown) {
-      const error = toError(thrown, sub.id);
-      reportFailure(deps, sub, envelope, 1, error, false, undefined);
-      return next(fail(deps, sub, envelope, 1, error, started));
-    }
-    if (!pass) {
-      return next({
-        handlerId: sub.id,
-        status: 'skipped',
-        attempts: 0,
-        durationMs: elapsedSince(started),
-        followUps: NO_ENVELOPES,
-      });
-    }
+    const early = whenOutcome(host, sub, envelope, started);
+    if (early) return early;
   }
-  return runAttempt(deps, sub, envelope, 1, started, next);
+  const ctx = new InvocationContext(envelope, sub.id, 1, envelope, host);
+  const first = start(host, sub, ctx);
+  if (first instanceof Promise) return attempts(host, sub, envelope, started, ctx, first);
+  try {
+    collectReturnedEvents(first, ctx);
+    return succeeded(sub, 1, first, ctx.commit(), started);
+  } catch (thrown) {
+    // A returned value that cannot be inspected (a revoked proxy as an array...).
+    return attempts(host, sub, envelope, started, ctx, Promise.reject(thrown));
+  }
 }
 
-/** The rejection of a promise `when` returned: its misuse is already the failure reported. */
-function ignore(): void {}
-
-function identity<T>(value: T): T {
-  return value;
-}
-
-/** `next` applied to an outcome that may still be pending (a retry). */
-function then<R>(
-  outcome: HandlerOutcome | Promise<HandlerOutcome>,
-  next: (o: HandlerOutcome) => R,
-): R | Promise<R> {
-  return outcome instanceof Promise ? outcome.then(next) : next(outcome);
-}
-
-// `next` runs inside the same promise reaction as the handler's settlement:
-// one promise per async invocation, not one per layer (each promise costs
-// async-hook work on Node 20 once AsyncLocalStorage is in use).
-//
-// Everything the handler hands back is hostile until proven otherwise: reading
-// `then` may throw (a getter, a revoked proxy), calling it may throw, and a
-// native promise's own `then` reads `constructor`, which may throw too. Each
-// of those becomes this attempt's failure, never an exception.
-function runAttempt<R>(
-  deps: DispatchDeps,
+/**
+ * Settles attempt 1 (`first`: its pending result) and runs the retries. Never
+ * rejects: whatever throws in here, a bug of ours included, ends as an outcome,
+ * so the dispatcher's slot is always released.
+ */
+async function attempts(
+  host: DispatchHost,
   sub: Subscription,
   envelope: EventEnvelope,
-  attempt: number,
   started: number,
-  next: (outcome: HandlerOutcome) => R,
-): R | Promise<R> {
-  const seen = attempt === 1 ? envelope : withAttempt(envelope, attempt);
-  const ctx = new InvocationContext(seen, sub.id, attempt, envelope, deps);
-  let pending: Promise<unknown> | undefined;
-  let result: unknown;
+  firstCtx: InvocationContext,
+  first: unknown,
+): Promise<HandlerOutcome> {
+  let ctx = firstCtx;
+  let result = first;
   try {
-    // Every invocation runs in its own scope, so any `bus.emit()` made while
-    // it runs (injected bus, module-level bus, ctx) is one of its follow-ups.
-    result = deps.runIn(ctx, sub.invoke, envelope.event, ctx);
-    pending = promiseOf(result);
-    if (sub.timeoutMs !== undefined)
-      pending = withTimeout(deps, sub, sub.timeoutMs, ctx, pending ?? Promise.resolve(result));
-  } catch (thrown) {
-    ctx.release();
-    return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
-  }
-  if (pending === undefined) {
-    ctx.release();
-    return then(succeeded(deps, sub, envelope, attempt, result, ctx, started), next);
-  }
-  deps.running.add(ctx); // close() names (and aborts) what has not settled
-  // Both continuations are total: whatever throws inside them (a bug of ours)
-  // still ends in `next`, so the dispatcher's slot is released without a
-  // guarding promise of its own.
-  const onSettled = (value: unknown) => {
-    ctx.release();
-    try {
-      return then(succeeded(deps, sub, envelope, attempt, value, ctx, started), next);
-    } catch (err) {
-      return next(internalFault(deps, sub, envelope, attempt, err, started));
+    for (let attempt = 1; ; attempt++) {
+      let error: Error;
+      try {
+        const value = result instanceof Promise ? await settled(host, sub, ctx, result) : result;
+        collectReturnedEvents(value, ctx);
+        return succeeded(sub, attempt, value, ctx.commit(), started);
+      } catch (thrown) {
+        error = toError(thrown, sub.id);
+      }
+      ctx.discard({ kind: 'handler-failed', handlerId: sub.id, error });
+      const seen = ctx.envelope;
+      const willRetry =
+        attempt < sub.retry.attempts &&
+        !host.stopping &&
+        allowsRetry(host, { envelope: seen, handlerId: sub.id, attempt, error });
+      const delay = willRetry ? retryDelay(sub.retry, attempt + 1, host.random) : undefined;
+      reportFailure(host, sub, seen, attempt, error, willRetry, delay);
+      // After close() gave up, a failure (typically the abort it caused) is a 'closed' dead letter.
+      if (!willRetry)
+        return fail(
+          host,
+          sub,
+          envelope,
+          attempt,
+          error,
+          started,
+          host.stopping ? 'closed' : 'failed',
+        );
+      if (!(await host.sleep(delay ?? 0, seen, sub.id))) {
+        host.logger.error(
+          { err: error, handlerId: sub.id, eventId: envelope.id, attempt },
+          `handler ${sub.id}: retry cancelled by close(), dead-lettered`,
+        );
+        return fail(host, sub, envelope, attempt, error, started, 'closed');
+      }
+      ctx = new InvocationContext(
+        withAttempt(envelope, attempt + 1),
+        sub.id,
+        attempt + 1,
+        envelope,
+        host,
+      );
+      result = start(host, sub, ctx);
     }
-  };
-  const onFailed = (thrown: unknown) => {
-    ctx.release();
-    try {
-      return then(failed(deps, sub, envelope, attempt, thrown, ctx, started), next);
-    } catch (err) {
-      return next(internalFault(deps, sub, envelope, attempt, err, started));
-    }
-  };
+  } catch (err) {
+    host.fault(err, envelope);
+    return {
+      handlerId: sub.id,
+      status: 'failed',
+      attempts: ctx.attempt,
+      durationMs: elapsedSince(started),
+      error: toError(err, sub.id),
+      followUps: NO_ENVELOPES,
+    };
+  }
+}
+
+/**
+ * Calls the handler in the attempt's scope, so any `bus.emit()` made while it
+ * runs (injected bus, module-level bus, ctx) is one of its follow-ups. Returns
+ * its plain result, or a native promise for anything awaitable or thrown.
+ */
+function start(host: DispatchHost, sub: Subscription, ctx: InvocationContext): unknown {
   try {
-    return pending.then(onSettled, onFailed);
+    const result = host.runIn(ctx, sub.invoke, ctx.causedBy.event, ctx);
+    return promiseOf(result) ?? result;
   } catch (thrown) {
-    return onFailed(thrown);
+    return Promise.reject(thrown);
   }
 }
 
 /**
  * The promise a handler's return value stands for, or undefined for a plain
- * value. Throws when the value cannot even be inspected (the caller turns that
- * into the attempt's failure). Foreign thenables are adopted through a native
- * promise, whose resolve function catches a throwing `then`.
+ * value. Everything a handler hands back is hostile until proven otherwise:
+ * reading `then` may throw (a getter, a revoked proxy), and calling it may
+ * throw; the caller turns either into the attempt's failure. Foreign thenables
+ * are adopted through a native promise, whose resolve function catches a
+ * throwing `then`.
  */
 function promiseOf(value: unknown): Promise<unknown> | undefined {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function'))
@@ -149,43 +153,94 @@ function promiseOf(value: unknown): Promise<unknown> | undefined {
   });
 }
 
-/** The outcome of an invocation our own code broke (logged and counted as an internal fault). */
-function internalFault(
-  deps: DispatchDeps,
+/** Waits for a pending attempt, named by `close()` meanwhile, bounded by the handler's timeout. */
+async function settled(
+  host: DispatchHost,
+  sub: Subscription,
+  ctx: InvocationContext,
+  pending: Promise<unknown>,
+): Promise<unknown> {
+  host.running.add(ctx);
+  try {
+    return await (sub.timeoutMs === undefined ? pending : withTimeout(host, sub, ctx, pending));
+  } finally {
+    ctx.release();
+  }
+}
+
+function withTimeout(
+  host: DispatchHost,
+  sub: Subscription,
+  ctx: InvocationContext,
+  pending: Promise<unknown>,
+): Promise<unknown> {
+  const timeoutMs = sub.timeoutMs ?? 0;
+  return new Promise((resolve, reject) => {
+    const timer = host.clock.setTimeout(() => {
+      const error = new HandlerTimeoutError(sub.id, timeoutMs);
+      ctx.abort(error);
+      reject(error);
+    }, timeoutMs);
+    const clear = () => host.clock.clearTimeout(timer);
+    // A late rejection after the timeout lands here, so it is never unhandled.
+    pending.then(
+      (v) => {
+        clear();
+        resolve(v);
+      },
+      (e) => {
+        clear();
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Runs the `when` predicate: undefined when the handler should run, else the
+ * outcome (skipped; or failed, when `when` threw or returned a promise).
+ */
+function whenOutcome(
+  host: DispatchHost,
   sub: Subscription,
   envelope: EventEnvelope,
-  attempt: number,
-  err: unknown,
   started: number,
-): HandlerOutcome {
-  deps.fault(err, envelope);
+): HandlerOutcome | undefined {
+  let pass: unknown;
+  try {
+    pass = sub.when?.(envelope.event, envelope);
+    if (catchRejection(pass, ignore))
+      throw new TypeError(
+        `\`when\` of ${sub.id} returned a promise; it must return a boolean synchronously`,
+      );
+  } catch (thrown) {
+    const error = toError(thrown, sub.id);
+    reportFailure(host, sub, envelope, 1, error, false, undefined);
+    return fail(host, sub, envelope, 1, error, started);
+  }
+  return pass ? undefined : skipped(sub, started);
+}
+
+/** The rejection of a promise `when` returned: its misuse is already the failure reported. */
+function ignore(): void {}
+
+function skipped(sub: Subscription, started: number): HandlerOutcome {
   return {
     handlerId: sub.id,
-    status: 'failed',
-    attempts: attempt,
+    status: 'skipped',
+    attempts: 0,
     durationMs: elapsedSince(started),
-    error: toError(err, sub.id),
     followUps: NO_ENVELOPES,
   };
 }
 
 function succeeded(
-  deps: DispatchDeps,
   sub: Subscription,
-  envelope: EventEnvelope,
   attempt: number,
   result: unknown,
-  ctx: InvocationContext,
+  followUps: readonly EventEnvelope[],
   started: number,
-): HandlerOutcome | Promise<HandlerOutcome> {
-  let followUps: readonly EventEnvelope[];
-  try {
-    collectReturnedEvents(result, ctx);
-    followUps = ctx.commit();
-  } catch (thrown) {
-    // A returned value that cannot be inspected (a revoked proxy as an array...).
-    return failed(deps, sub, envelope, attempt, thrown, ctx, started);
-  }
+): HandlerOutcome {
   return {
     handlerId: sub.id,
     status: 'succeeded',
@@ -194,74 +249,4 @@ function succeeded(
     result,
     followUps,
   };
-}
-
-function failed(
-  deps: DispatchDeps,
-  sub: Subscription,
-  envelope: EventEnvelope,
-  attempt: number,
-  thrown: unknown,
-  ctx: InvocationContext,
-  started: number,
-): HandlerOutcome | Promise<HandlerOutcome> {
-  const error = toError(thrown, sub.id);
-  ctx.discard({ kind: 'handler-failed', handlerId: sub.id, error });
-  const seen = attempt === 1 ? envelope : withAttempt(envelope, attempt);
-  const willRetry =
-    attempt < sub.retry.attempts &&
-    !deps.isStopping() &&
-    allowsRetry(deps, { envelope: seen, handlerId: sub.id, attempt, error });
-  const delay = willRetry ? retryDelay(sub.retry, attempt + 1, deps.random) : undefined;
-  reportFailure(deps, sub, seen, attempt, error, willRetry, delay);
-  // After close() gave up, a failure (typically the abort it caused) is a 'closed' dead letter.
-  if (!willRetry)
-    return fail(
-      deps,
-      sub,
-      envelope,
-      attempt,
-      error,
-      started,
-      deps.isStopping() ? 'closed' : 'failed',
-    );
-  return deps.sleep(delay ?? 0, seen, sub.id).then((woke) => {
-    // false: close() gave up waiting and cancelled the timer; the last error stands.
-    if (woke) return runAttempt(deps, sub, envelope, attempt + 1, started, identity);
-    deps.logger.error(
-      { err: error, handlerId: sub.id, eventId: envelope.id, attempt },
-      `handler ${sub.id}: retry cancelled by close(), dead-lettered`,
-    );
-    return fail(deps, sub, envelope, attempt, error, started, 'closed');
-  });
-}
-
-function withTimeout(
-  deps: DispatchDeps,
-  sub: Subscription,
-  timeoutMs: number,
-  ctx: InvocationContext,
-  result: Promise<unknown>,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const timer = deps.clock.setTimeout(() => {
-      const error = new HandlerTimeoutError(sub.id, timeoutMs);
-      ctx.abort(error);
-      reject(error);
-    }, timeoutMs);
-    const settle = (fn: (v: unknown) => void) => (v: unknown) => {
-      deps.clock.clearTimeout(timer);
-      fn(v);
-    };
-    // A late rejection after the timeout lands here, so it is never unhandled.
-    try {
-      result.then(settle(resolve), settle(reject));
-    } catch (err) {
-      settle(reject)(err); // a native promise whose `constructor` getter throws
-    }
-  });
-}
-
-function withAttempt(envelope: EventEnvelope, attempt: number): EventEnvelope {
-  return envelope instanceof Envelope ? envelope.withAttempt(attempt) : { ...envelope, attempt };
 }

@@ -11,40 +11,67 @@ export function classOf(envelope: EventEnvelope): Function {
   );
 }
 
+/** What an {@link Envelope} is made of; everything else is derived or made lazily. */
+export interface EnvelopeInit<E> {
+  readonly event: E;
+  /** The class the event is routed by, read once at emit. */
+  readonly eventClass: Function;
+  readonly name: string;
+  readonly version: number;
+  /** `Date.now()`-style time of the emit. */
+  readonly occurredAt: number;
+  /** Makes the id when it is first read. */
+  readonly newId: () => string;
+  /** The envelope of the event whose handler emitted this one: a follow-up inherits its correlation. */
+  readonly parent?: Envelope | undefined;
+  /** A root event's correlation id (a request's); default: the event's own id. */
+  readonly correlationId?: string | undefined;
+}
+
 /**
  * The bus's envelope implementation. Ids, the correlation id of a root event
  * and the `Date` are made on first read: a dispatch nobody inspects pays for
  * none of them (see docs/performance.md). A root event's correlation id is its
- * own id unless a scope (a request) gave one.
+ * own id unless a scope (a request) gave one; a follow-up inherits its
+ * parent's correlation id and is one hop deeper.
  */
 export class Envelope<E = unknown> implements EventEnvelope<E> {
-  private _id: string | undefined;
-  private _date: Date | undefined;
-  /** The root event of this causation tree (itself for a root event). */
-  readonly root: Envelope;
-  /** On a root envelope: how many follow-ups its tree has caused so far. */
-  descendants = 0;
+  readonly event: E;
+  readonly name: string;
+  readonly version: number;
+  readonly depth: number;
+  readonly attempt: number;
   /**
    * The event's class, read once when it was emitted: dispatch routes by it
    * and never reads `event.constructor` again (a getter may throw the second time).
    */
-  eventClass: Function | undefined;
+  readonly eventClass: Function;
+  /** The envelope of the event whose handler emitted this one (for cycle messages). */
+  readonly parent: Envelope | undefined;
+  /** The root event of this causation tree (itself for a root event). */
+  readonly root: Envelope;
+  /** On a root envelope: how many follow-ups its tree has caused so far. */
+  descendants = 0;
+  private readonly at: number;
+  private readonly correlation: string | undefined;
+  private readonly newId: () => string;
+  private _id: string | undefined;
+  private _date: Date | undefined;
 
-  constructor(
-    readonly name: string,
-    readonly version: number,
-    private readonly at: number,
-    private readonly correlation: string | undefined,
-    readonly depth: number,
-    readonly event: E,
-    private readonly newId: () => string,
-    /** The envelope of the event whose handler emitted this one (for cycle messages). */
-    readonly parent: Envelope | undefined,
-    readonly attempt = 1,
-    id?: string,
-  ) {
-    this._id = id;
+  constructor(init: EnvelopeInit<E>, attempt = 1, id?: string) {
+    const parent = init.parent;
+    this.event = init.event;
+    this.eventClass = init.eventClass;
+    this.name = init.name;
+    this.version = init.version;
+    this.at = init.occurredAt;
+    this.newId = init.newId;
+    this.parent = parent;
     this.root = parent ? parent.root : this;
+    this.depth = parent ? parent.depth + 1 : 0;
+    this.correlation = parent ? parent.correlationId : init.correlationId;
+    this.attempt = attempt;
+    this._id = id;
   }
 
   get id(): string {
@@ -66,22 +93,19 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
     return this._date;
   }
 
-  /** The same envelope as seen by a later attempt. */
+  /** The same envelope as seen by a later attempt (same id, correlation and lineage). */
   withAttempt(attempt: number): Envelope<E> {
-    const next = new Envelope(
-      this.name,
-      this.version,
-      this.at,
-      this.correlation ?? this.id,
-      this.depth,
-      this.event,
-      this.newId,
-      this.parent,
-      attempt,
-      this.id,
-    );
-    next.eventClass = this.eventClass;
-    return next;
+    const init: EnvelopeInit<E> = {
+      event: this.event,
+      eventClass: this.eventClass,
+      name: this.name,
+      version: this.version,
+      occurredAt: this.at,
+      newId: this.newId,
+      parent: this.parent,
+      correlationId: this.correlationId,
+    };
+    return new Envelope(init, attempt, this.id);
   }
 
   /** Names of the causation chain up to this event (root first). */
@@ -105,4 +129,9 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
       event: this.event,
     };
   }
+}
+
+/** The envelope a later attempt sees: same identity, its own attempt number. */
+export function withAttempt(envelope: EventEnvelope, attempt: number): EventEnvelope {
+  return envelope instanceof Envelope ? envelope.withAttempt(attempt) : { ...envelope, attempt };
 }

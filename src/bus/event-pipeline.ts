@@ -1,0 +1,272 @@
+import type { DispatchHost } from '../dispatch/dispatch-host';
+import { Dispatcher } from '../dispatch/dispatcher';
+import { RunningInvocations } from '../dispatch/running-invocations';
+import type { SubscriptionMap } from '../handlers/subscription-map';
+import { callHook } from '../kernel/call-hook';
+import type { Clock } from '../kernel/clock';
+import type { DispatchReport } from '../kernel/dispatch-report';
+import type { Envelope } from '../kernel/envelope';
+import { BusClosedError, BusOverflowError } from '../kernel/errors';
+import type { EventEnvelope } from '../kernel/event-envelope';
+import type { BusHooks, DeadLetter, DiscardReason, RetryDecision } from '../kernel/hooks';
+import type { Logger } from '../kernel/logger';
+import type { PendingWork } from '../kernel/pending-work';
+import type { Transport } from '../transport/transport';
+import type { EmitOptions } from './emit-options';
+import type { EnvelopeFactory } from './envelope-factory';
+import { EventScope, type ScopeLineage } from './event-scope';
+import { RetryTimers } from './retry-timers';
+import { ScopeStorage } from './scope-storage';
+import { WorkTracker } from './work-tracker';
+
+/** Lineage of root events emitted outside any scope: each is its own correlation. */
+export const ROOT: ScopeLineage = Object.freeze({});
+
+export interface EventPipelineOptions {
+  readonly logger: Logger;
+  readonly hooks: BusHooks;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
+  readonly subscriptions: SubscriptionMap;
+  readonly envelopes: EnvelopeFactory;
+  readonly transport: Transport;
+  readonly concurrency: number;
+  readonly dispatchFilter: ((envelope: EventEnvelope) => boolean) | undefined;
+  readonly maxInFlight: number;
+  readonly overflow: 'throw' | 'drop';
+  readonly deadLetterLimit: number;
+}
+
+/**
+ * The one owner of an event's life in a bus: scope buffer → commit or discard
+ * → publish (transport) → queue → dispatch → follow-ups → report, and of the
+ * pending-work count that `drain()` waits on. Scopes, handler attempts and the
+ * dispatcher are handed this object itself (the dispatcher as its
+ * `DispatchHost`); every count changes here.
+ */
+export class EventPipeline implements DispatchHost {
+  readonly logger: Logger;
+  readonly hooks: BusHooks;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
+  readonly running = new RunningInvocations();
+  readonly envelopes: EnvelopeFactory;
+  readonly dispatcher: Dispatcher;
+  readonly work = new WorkTracker();
+  /** Scopes still open (requests in progress, `bus.scope` calls): what close() discards if it must. */
+  readonly openScopes = new Set<EventScope>();
+  readonly storage = new ScopeStorage();
+  readonly timers: RetryTimers;
+  readonly letters: DeadLetter[] = [];
+  /** Faults of the bus itself (`bus.internalFaults`). */
+  faults = 0;
+  /** close() was called: no new root events or scopes. */
+  closing = false;
+  /** close() gave up waiting: no more retries. */
+  stopping = false;
+  /** The transport is closed: a late commit is a reported discard. */
+  stopped = false;
+  private readonly transport: Transport;
+  private readonly o: EventPipelineOptions;
+  private readonly released = () => this.settled();
+
+  constructor(options: EventPipelineOptions) {
+    this.o = options;
+    this.logger = options.logger;
+    this.hooks = options.hooks;
+    this.clock = options.clock;
+    this.random = options.random;
+    this.shouldRetry = options.shouldRetry;
+    this.envelopes = options.envelopes;
+    this.timers = new RetryTimers(options.clock, this.work);
+    this.dispatcher = new Dispatcher(
+      this,
+      options.subscriptions,
+      options.concurrency,
+      options.dispatchFilter,
+    );
+    this.transport = options.transport;
+    this.transport.connect(this.deliver);
+  }
+
+  // --- emit: admission, envelope, buffer or publish ---------------------------
+
+  /** Emits into the current scope (buffered), or publishes a root event. */
+  emit(event: object, options: EmitOptions | undefined): EventEnvelope {
+    const scope = this.storage.current();
+    const dropped = this.admit(event, scope, this.o.overflow);
+    if (dropped) return dropped;
+    if (scope) return scope.add(event, options);
+    const envelope = this.envelopes.create(event, ROOT);
+    this.publish([envelope]);
+    return envelope;
+  }
+
+  /** Runs every handler of `event` now (`bus.dispatch`); throws what refuses it. */
+  dispatchNow(event: object): DispatchReport | Promise<DispatchReport> {
+    const scope = this.storage.current();
+    this.admit(event, scope, 'throw'); // a dispatch() caller awaits a report: never dropped silently
+    const envelope = this.envelopes.create(event, scope?.lineage ?? ROOT);
+    const cut = this.envelopes.cut(envelope);
+    if (cut) {
+      this.discard([envelope], cut);
+      throw cut.error;
+    }
+    const started = performance.now(); // a dispatch() caller gets the report: durations are measured
+    this.work.add('dispatching');
+    return this.dispatcher.runGuarded(envelope, this.released, started);
+  }
+
+  /**
+   * maxInFlight / closed checks for events entering from outside any handler
+   * (follow-ups of running handlers are always accepted). Returns undefined
+   * when the event is admitted, or the envelope of an event dropped by
+   * overflow 'drop' (reported to onDiscard).
+   */
+  private admit(
+    event: object,
+    scope: EventScope | undefined,
+    overflow: 'throw' | 'drop',
+  ): Envelope | undefined {
+    if (scope?.lineage.causedBy !== undefined) return undefined;
+    // During close(), open scopes (requests still running) may still emit: drain waits for them.
+    if (this.closing && !scope) throw new BusClosedError(this.nameOf(event));
+    if (this.work.inFlight() < this.o.maxInFlight) return undefined;
+    const error = new BusOverflowError(this.o.maxInFlight, this.nameOf(event));
+    if (overflow === 'throw') throw error;
+    const dropped = this.envelopes.create(event, ROOT);
+    this.discard([dropped], { kind: 'overflow', error });
+    return dropped;
+  }
+
+  private nameOf(event: object): string {
+    return this.envelopes.nameOf(event);
+  }
+
+  // --- scopes -----------------------------------------------------------------
+
+  /** Opens a counted scope (a request, `bus.scope`); `parent` is the scope it commits into. */
+  openScope(lineage: ScopeLineage, parent: EventScope | undefined): EventScope {
+    const scope = new EventScope(this, lineage, parent, true);
+    this.openScopes.add(scope);
+    this.work.add('openScopes');
+    return scope;
+  }
+
+  /** A counted scope committed or discarded. */
+  scopeEnded(scope: EventScope): void {
+    this.openScopes.delete(scope);
+    this.work.done('openScopes');
+  }
+
+  /** Events entered (+n) or left (-n) a scope's buffer. */
+  buffered(delta: number): void {
+    if (delta > 0) this.work.add('buffered', delta);
+    else this.work.done('buffered', -delta);
+  }
+
+  /** The scope of one handler attempt: not counted (the running handler keeps the bus busy). */
+  followUps(envelope: EventEnvelope): EventScope {
+    return new EventScope(this, { causedBy: envelope as Envelope }, undefined, false);
+  }
+
+  runIn<A, B, T>(source: { scope(): EventScope }, fn: (a: A, b: B) => T, a: A, b: B): T {
+    return this.storage.runWith(source, fn, a, b);
+  }
+
+  // --- publish → queue → dispatch ---------------------------------------------
+
+  /** Hands committed envelopes to the transport (a late or failed publish is a reported discard). */
+  publish(envelopes: readonly EventEnvelope[]): void {
+    if (envelopes.length === 0) return;
+    if (this.stopped) {
+      // A scope that outlived close() committed: nothing can run it any more.
+      this.logger.warn(
+        { events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
+        `${envelopes.length} event(s) committed after the bus was closed were discarded (reason closed): a request or scope outlived close(); give close() a longer timeout`,
+      );
+      this.discard(envelopes, { kind: 'closed', state: 'late' });
+      return;
+    }
+    try {
+      this.transport.publish(envelopes);
+    } catch (err) {
+      this.faultWith(
+        err,
+        { events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
+        'transport.publish() threw: these events were not published',
+      );
+      this.discard(envelopes, { kind: 'publish-failed', error: err });
+    }
+  }
+
+  /** The transport's delivery: envelopes to run in this process. */
+  private readonly deliver = (envelopes: readonly EventEnvelope[]): void => {
+    if (envelopes.length === 0) return;
+    this.work.add('queued', envelopes.length);
+    this.dispatcher.enqueue(envelopes);
+  };
+
+  started(): void {
+    this.work.add('dispatching');
+    this.work.done('queued');
+  }
+
+  settled(): void {
+    this.work.done('dispatching');
+  }
+
+  /** Stops the queue; returns (and uncounts) the envelopes that never started. */
+  takeQueued(): EventEnvelope[] {
+    const left = this.dispatcher.stop();
+    if (left.length > 0) this.work.done('queued', left.length);
+    return left;
+  }
+
+  sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
+    return this.timers.sleep(ms, envelope, handlerId);
+  }
+
+  // --- outcomes -----------------------------------------------------------------
+
+  /** Reports envelopes that will not be dispatched (`onDiscard`). */
+  discard(envelopes: readonly EventEnvelope[], reason: DiscardReason): void {
+    this.logger.debug(
+      { events: envelopes.map((e) => e.name), reason: reason.kind },
+      'events discarded',
+    );
+    callHook(this, 'onDiscard', { envelopes, reason });
+  }
+
+  deadLetter(letter: DeadLetter): void {
+    this.letters.push(letter);
+    if (this.letters.length > this.o.deadLetterLimit) this.letters.shift();
+  }
+
+  fault(err: unknown, envelope: EventEnvelope | undefined): void {
+    this.faultWith(
+      err,
+      { eventId: envelope?.id, event: envelope?.name },
+      'koa-event-bus internal fault (the slot was released; please report this with the log line)',
+    );
+  }
+
+  /** One place counts (`internalFaults`) and logs a fault of the bus itself. */
+  private faultWith(err: unknown, fields: object, message: string): void {
+    this.faults++;
+    this.logger.error({ err, ...fields }, message);
+  }
+
+  /** After close(): a late commit becomes a reported discard, then the transport stops. */
+  closeTransport(): Promise<void> {
+    this.stopped = true;
+    return this.transport.close();
+  }
+
+  /** Pending work by kind (a copy). */
+  pending(): PendingWork {
+    return this.work.snapshot();
+  }
+}
