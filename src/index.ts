@@ -7,17 +7,10 @@ export type { CloseReport, EventDescription, LostEvent, LostState } from './bus/
 export { createEventBus } from './bus/create-event-bus';
 export type { EmitOptions } from './bus/emit-options';
 export { EventBus } from './bus/event-bus';
-export { EventScope, type ScopeLineage } from './bus/event-scope';
+export type { EventScope, ScopeLineage } from './bus/event-scope';
 export { ConstructorResolver } from './container/constructor-resolver';
 export { Inject, Injectable } from './container/inject';
-export type {
-  CheckedProvider,
-  CheckedProviders,
-  ExternalResolver,
-  Provider,
-  ResolveFn,
-  Resolver,
-} from './container/provider';
+export type { ExternalResolver, Provider, Resolver } from './container/provider';
 export type { Token } from './container/token';
 export { type DiscoverOptions, discoverHandlers } from './handlers/discover-handlers';
 export { Event, type EventOptions } from './handlers/event.decorator';
@@ -41,8 +34,8 @@ export { Body, Ctx, Header, Param, Query } from './http/param.decorators';
 export { Delete, Get, Patch, Post, Put } from './http/route.decorators';
 export { validateDto } from './http/validate-dto';
 export type { Class } from './kernel/class';
-export { type Clock, systemClock } from './kernel/clock';
-export { DispatchReport, type HandlerOutcome } from './kernel/dispatch-report';
+export type { Clock } from './kernel/clock';
+export type { DispatchReport, HandlerOutcome } from './kernel/dispatch-report';
 export {
   BusClosedError,
   BusOverflowError,

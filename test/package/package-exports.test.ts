@@ -44,6 +44,84 @@ test('require() finds every entry point by name', () => {
   });
 });
 
+// The runtime surface of 'koa-event-bus', named one by one (STYLE.md item 14):
+// what users call, construct, decorate with, check with instanceof or pass as a
+// DI token. Everything else is exported as a type, or not at all; adding a value
+// here is a decision, not an accident of `export`.
+const RUNTIME_EXPORTS = [
+  // app and bus
+  'createApp',
+  'createEventBus',
+  'EventBus',
+  'InMemoryTransport',
+  'consoleLogger',
+  'silentLogger',
+  // handlers and events
+  'Event',
+  'EventHandler',
+  'OnEvent',
+  'discoverHandlers',
+  // container
+  'ConstructorResolver',
+  'Inject',
+  'Injectable',
+  // http
+  'Controller',
+  'Get',
+  'Post',
+  'Put',
+  'Patch',
+  'Delete',
+  'Body',
+  'Query',
+  'Param',
+  'Header',
+  'Ctx',
+  'HttpCode',
+  'mountControllers',
+  'httpErrors',
+  'eventScope',
+  'defaultCommitWhen',
+  'bodyParser',
+  'validateDto',
+  'toErrorResponse',
+  // errors
+  'ErrorCode',
+  'isKoaEventBusError',
+  'KoaEventBusError',
+  'HttpError',
+  'BusClosedError',
+  'BusOverflowError',
+  'CausationDepthExceededError',
+  'CircularDependencyError',
+  'DiscoveryFailedError',
+  'DispatchFailedError',
+  'DrainTimeoutError',
+  'DuplicateHandlerIdError',
+  'FollowUpBudgetExceededError',
+  'HandlerThrewNonErrorError',
+  'HandlerTimeoutError',
+  'InvalidEventError',
+  'InvalidHandlerOptionsError',
+  'InvalidRouteDefinitionError',
+  'MalformedBodyError',
+  'MissingEventHandlerDecoratorError',
+  'NotAHandlerClassError',
+  'PayloadTooLargeError',
+  'ReflectMetadataMissingError',
+  'UnhandledEventError',
+  'UnresolvableDependencyError',
+  'UnsupportedMediaTypeError',
+  'ValidationFailedError',
+  'WaitForTimeoutError',
+];
+
+test('the runtime exports of koa-event-bus are exactly the named ones', () => {
+  const script = `console.log(JSON.stringify(Object.keys(require('koa-event-bus'))))`;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: sandbox }).toString();
+  expect((JSON.parse(out) as string[]).sort()).toEqual([...RUNTIME_EXPORTS].sort());
+});
+
 test.each(['node10', 'node16'])(
   'TypeScript finds the types with moduleResolution %s',
   (resolution) => {
@@ -51,7 +129,7 @@ test.each(['node10', 'node16'])(
     writeFileSync(
       consumer,
       `import 'reflect-metadata';
-import { createEventBus, EventHandler, OnEvent } from 'koa-event-bus';
+import { createEventBus, type DispatchReport, EventHandler, type EventScope, OnEvent } from 'koa-event-bus';
 import { createTestBus } from 'koa-event-bus/testing';
 export class Happened { constructor(readonly id: string) {} }
 @EventHandler()
@@ -59,6 +137,8 @@ export class Handler { @OnEvent(Happened) on(e: Happened): string { return e.id;
 export const bus = createEventBus({ handlers: [Handler] });
 export const testBus = createTestBus();
 export const ids: string[] = testBus.emitted(Happened).map((e) => e.id);
+export async function report(): Promise<DispatchReport> { return bus.dispatch(new Happened('h')); }
+export const scope: EventScope = bus.openScope();
 `,
     );
     const module = resolution === 'node16' ? 'node16' : 'commonjs';
