@@ -94,6 +94,7 @@ export class EventBus {
       clock,
       random: options.random ?? Math.random,
       shouldRetry: options.shouldRetry,
+      timed: options.measureDurations ?? hooks.onDispatched !== undefined,
       subscriptions: this.subscriptions,
       envelopes,
       transport: options.transport ?? new InMemoryTransport(),

@@ -28,6 +28,7 @@ export interface EventPipelineOptions {
   readonly clock: Clock;
   readonly random: () => number;
   readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
+  readonly timed: boolean;
   readonly subscriptions: SubscriptionMap;
   readonly envelopes: EnvelopeFactory;
   readonly transport: Transport;
@@ -51,6 +52,7 @@ export class EventPipeline implements DispatchHost {
   readonly clock: Clock;
   readonly random: () => number;
   readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
+  readonly timed: boolean;
   readonly running = new RunningInvocations();
   readonly envelopes: EnvelopeFactory;
   readonly dispatcher: Dispatcher;
@@ -79,6 +81,7 @@ export class EventPipeline implements DispatchHost {
     this.clock = options.clock;
     this.random = options.random;
     this.shouldRetry = options.shouldRetry;
+    this.timed = options.timed;
     this.envelopes = options.envelopes;
     this.timers = new RetryTimers(options.clock, this.work);
     this.dispatcher = new Dispatcher(
@@ -114,9 +117,8 @@ export class EventPipeline implements DispatchHost {
       this.discard([envelope], cut);
       throw cut.error;
     }
-    const started = performance.now(); // a dispatch() caller gets the report: durations are measured
     this.work.add('dispatching');
-    return this.dispatcher.runGuarded(envelope, this.released, started);
+    return this.dispatcher.runGuarded(envelope, this.released);
   }
 
   /**

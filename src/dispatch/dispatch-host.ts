@@ -24,6 +24,8 @@ export interface DispatchHost {
   readonly random: () => number;
   /** The bus's `shouldRetry` veto, if any. */
   readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
+  /** Durations are measured (else reported as 0, and no clock is read for them). */
+  readonly timed: boolean;
   /** True once `close()` gave up waiting: no more retries. */
   readonly stopping: boolean;
   /** A queued event leaves the queue and starts (queued → dispatching). */

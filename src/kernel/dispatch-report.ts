@@ -16,9 +16,8 @@ export interface HandlerOutcome {
   status: 'succeeded' | 'failed' | 'skipped';
   attempts: number;
   /**
-   * Wall time of the invocation in ms. Measured for `dispatch()` reports and
-   * whenever an `onDispatched` hook is set; 0 for queued events nobody reads
-   * a report of (a clock read costs ~100 ns on virtual machines).
+   * Wall time of the invocation in ms, when the bus measures durations
+   * (`measureDurations: true`, or an `onDispatched` hook is set); else 0.
    */
   durationMs: number;
   /** The final error, when `failed`. */
