@@ -83,7 +83,7 @@ export class EventPipeline implements DispatchHost {
     this.shouldRetry = options.shouldRetry;
     this.timed = options.timed;
     this.envelopes = options.envelopes;
-    this.timers = new RetryTimers(options.clock, this.work);
+    this.timers = new RetryTimers(options.clock);
     this.dispatcher = new Dispatcher(
       this,
       options.subscriptions,
@@ -227,8 +227,13 @@ export class EventPipeline implements DispatchHost {
     return left;
   }
 
-  sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
-    return this.timers.sleep(ms, envelope, handlerId);
+  async sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
+    this.work.add('retrying');
+    try {
+      return await this.timers.sleep(ms, envelope, handlerId);
+    } finally {
+      this.work.done('retrying');
+    }
   }
 
   // --- outcomes -----------------------------------------------------------------

@@ -1,10 +1,9 @@
 import type { Clock } from '../kernel/clock';
 import type { EventEnvelope } from '../kernel/event-envelope';
-import type { WorkTracker } from './work-tracker';
 
 /**
- * The waits between attempts: counted as `retrying` (so `drain()` waits for
- * them) and cancellable all at once when `close()` gives up.
+ * The waits between attempts, cancellable all at once when `close()` gives
+ * up. The pipeline counts them as `retrying` (so `drain()` waits for them).
  */
 export class RetryTimers {
   private readonly pending = new Map<
@@ -12,18 +11,13 @@ export class RetryTimers {
     { wake: (woke: boolean) => void; envelope: EventEnvelope; handlerId: string }
   >();
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly tracker: WorkTracker,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   /** Resolves true after `ms`, or false if `cancelAll()` came first. */
   sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
-    this.tracker.add('retrying');
     return new Promise<boolean>((resolve) => {
       const wake = (woke: boolean) => {
         this.pending.delete(handle);
-        this.tracker.done('retrying');
         resolve(woke);
       };
       const handle = this.clock.setTimeout(() => wake(true), ms);
