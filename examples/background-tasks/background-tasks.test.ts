@@ -31,7 +31,7 @@ function setup() {
     info: printed('info'),
     debug: printed('debug'),
   };
-  const t = testApp(
+  const t = testApp.fromFactory(
     (options) => {
       const app = createBackgroundTasksApp({ ...options, actionsLogPath });
       app.koa.middleware.unshift(async (ctx, next) => {

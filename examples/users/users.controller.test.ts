@@ -7,7 +7,7 @@ import { Mailer } from './mailer';
 // their handlers, so this test is about the HTTP contract only.
 describe('UsersController', () => {
   test('POST /users answers 201 and emits UserRegistered', async () => {
-    await using t = testApp(createUsersApp).fake();
+    await using t = testApp.fromFactory(createUsersApp).fake();
 
     const res = await t.post('/users', { email: 'Ada@Example.com', name: 'Ada' });
 
@@ -20,7 +20,7 @@ describe('UsersController', () => {
   });
 
   test('a duplicate email is a 409 and emits nothing', async () => {
-    await using t = testApp(createUsersApp).fake();
+    await using t = testApp.fromFactory(createUsersApp).fake();
     await t.post('/users', { email: 'bob@example.com', name: 'Bob' });
 
     const dup = await t.post('/users', { email: 'bob@example.com', name: 'Bobby' });
@@ -30,7 +30,7 @@ describe('UsersController', () => {
   });
 
   test('invalid input is a 400 listing each field, and emits nothing', async () => {
-    await using t = testApp(createUsersApp).fake();
+    await using t = testApp.fromFactory(createUsersApp).fake();
 
     const res = await t.post('/users', { email: 'nope', name: 'X', isAdmin: true });
 
@@ -49,7 +49,7 @@ describe('UsersController', () => {
 
   test('a controller test can still inject fakes', async () => {
     const mailer = new Mailer();
-    await using t = testApp(createUsersApp, { providers: [[Mailer, mailer]] });
+    await using t = testApp.fromFactory(createUsersApp, { providers: [[Mailer, mailer]] });
 
     await t.post('/users', { email: 'cy@example.com', name: 'Cy' });
 

@@ -9,7 +9,10 @@ import { Mailer } from './mailer';
 function setup() {
   const mailer = new Mailer();
   // A ManualClock makes retry backoff take no real time.
-  const t = testApp(createUsersApp, { providers: [[Mailer, mailer]], clock: new ManualClock() });
+  const t = testApp.fromFactory(createUsersApp, {
+    providers: [[Mailer, mailer]],
+    clock: new ManualClock(),
+  });
   return { t, mailer, audit: t.bus.resolver.get(AuditLog) };
 }
 

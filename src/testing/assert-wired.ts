@@ -26,18 +26,18 @@ export function assertWired(bus: EventBus, recording: EventRecording): void {
   if (hooks && filter) return;
   if (!hooks && !filter) {
     throw new TestingKitError(
-      "testApp(factory): the app your factory returned is not built from the options testApp gave it, so the kit records none of its events (expect(...).toHaveEmitted would say 'Emitted: nothing') and fake() would not keep real handlers from running.",
+      "testApp.fromFactory(factory): the app your factory returned is not built from the options the kit gave it, so the kit records none of its events (expect(...).toHaveEmitted would say 'Emitted: nothing') and fake() would not keep real handlers from running.",
       `${FIX}.`,
     );
   }
   if (!hooks) {
     throw new TestingKitError(
-      "testApp(factory): your factory replaced options.hooks, so the app's bus does not call the kit's recording hooks and the kit would record none of its events.",
-      `${FIX}; to add hooks of your own, spread the kit's in (hooks: { ...options.hooks, onError }) or pass yours in testApp's overrides.`,
+      "testApp.fromFactory(factory): your factory replaced options.hooks, so the app's bus does not call the kit's recording hooks and the kit would record none of its events.",
+      `${FIX}; to add hooks of your own, spread the kit's in (hooks: { ...options.hooks, onError }) or pass yours in fromFactory's overrides.`,
     );
   }
   throw new TestingKitError(
-    "testApp(factory): your factory replaced options.dispatchFilter, so the app's bus does not use the kit's filter and fake() would not keep real handlers from running.",
-    `${FIX}; to filter dispatch yourself, pass dispatchFilter in testApp's overrides (the kit calls it).`,
+    "testApp.fromFactory(factory): your factory replaced options.dispatchFilter, so the app's bus does not use the kit's filter and fake() would not keep real handlers from running.",
+    `${FIX}; to filter dispatch yourself, pass dispatchFilter in fromFactory's overrides (the kit calls it).`,
   );
 }

@@ -1,6 +1,7 @@
 import type { Class } from '../kernel/class';
+import type { DispatchReport } from '../kernel/dispatch-report';
 import type { EventEnvelope } from '../kernel/event-envelope';
-import type { DiscardReason } from '../kernel/hooks';
+import type { DiscardReason, HandlerErrorInfo } from '../kernel/hooks';
 import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 
 /**
@@ -8,20 +9,22 @@ import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from
  *
  * @example
  * ```ts
- * bus.failed('SendWelcomeEmail.send');   // one handler
- * bus.handled(UserRegistered);           // every handler of the event
+ * t.failed('SendWelcomeEmail.send');   // one handler
+ * t.handled(UserRegistered);           // every handler of the event
  * ```
  */
 export type OutcomeTarget = string | Class<object>;
 
 /**
  * Typed questions about a recording: what was emitted, handled, failed or
- * discarded. Shared by `TestBus`, `HandlerRun` and `TestResponse`.
+ * discarded. The one home of the queries: `TestBus`, `TestApp`,
+ * `TestResponse`, `HandlerHarness` and `EventRecording` all extend it and
+ * differ only in the part of the recording they answer for (`view()`).
  *
  * @example
  * ```ts
- * bus.emitted(UserRegistered)[0]?.email;          // string
- * bus.handled('SendWelcomeEmail.send').length;    // 1
+ * t.emitted(UserRegistered)[0]?.email;          // string
+ * t.handled('SendWelcomeEmail.send').length;    // 1
  * ```
  */
 export abstract class EventQueries implements Recorded {
@@ -68,6 +71,17 @@ export abstract class EventQueries implements Recorded {
       const reason = view.discardReason(envelope);
       return reason ? [{ envelope, reason }] : [];
     });
+  }
+
+  /** Dispatch reports, in the order events finished dispatching. */
+  reports(): DispatchReport[] {
+    return [...this.view().reports];
+  }
+
+  /** Every failed attempt (retried or not), as `onError` saw it; only those of `handlerId` when given. */
+  errors(handlerId?: string): HandlerErrorInfo[] {
+    const all = this.view().errors;
+    return handlerId === undefined ? [...all] : all.filter((e) => e.handlerId === handlerId);
   }
 
   [RECORDED](): RecordedView {

@@ -38,6 +38,12 @@ export class EventRecording extends EventQueries {
   private readonly faked = new WeakSet<EventEnvelope>();
   private fakes: ((eventClass: Function) => boolean) | undefined;
 
+  /** @param fake - events to fake from the start (`true`: all of them), as `fake()` would. */
+  constructor(fake?: true | readonly Class<object>[]) {
+    super();
+    if (fake) this.fake(fake === true ? undefined : fake);
+  }
+
   /** Returns `options` with recording hooks and the fake filter added; your hooks and filter still run. */
   instrument<O extends EventBusOptions>(options: O): O {
     const user: BusHooks = options.hooks ?? {};
@@ -96,18 +102,6 @@ export class EventRecording extends EventQueries {
     this.fakes = undefined;
   }
 
-  /** Dispatch reports, in the order events finished dispatching. */
-  reports(): DispatchReport[] {
-    return [...this.reportLog];
-  }
-
-  /** Every failed attempt (retried or not), as `onError` saw it. */
-  errors(handlerId?: string): HandlerErrorInfo[] {
-    return handlerId === undefined
-      ? [...this.errorLog]
-      : this.errorLog.filter((e) => e.handlerId === handlerId);
-  }
-
   /** Forgets everything recorded so far (fakes stay). */
   clear(): void {
     this.log.length = 0;
@@ -125,6 +119,8 @@ export class EventRecording extends EventQueries {
         ...all,
         envelopes: all.envelopes.filter(keep),
         outcomes: all.outcomes.filter((o) => keep(o.envelope)),
+        reports: all.reports.filter((r) => keep(r.envelope)),
+        errors: all.errors.filter((e) => keep(e.envelope)),
       };
     });
   }
@@ -133,6 +129,8 @@ export class EventRecording extends EventQueries {
     return {
       envelopes: this.log,
       outcomes: this.outcomeLog,
+      reports: this.reportLog,
+      errors: this.errorLog,
       discardReason: (e) => this.discards.get(e),
       isFaked: (e) => this.faked.has(e),
     };

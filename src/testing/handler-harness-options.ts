@@ -1,4 +1,4 @@
-import type { TestBusOptions } from './test-bus';
+import type { TestBusOptions } from './create-test-bus';
 
 /**
  * Options of {@link handlerHarness}: the bus options a handler test may need.

@@ -1,6 +1,9 @@
+import type { EventBus } from '../bus/event-bus';
 import type { Class } from '../kernel/class';
 import type { HandlerOutcome } from '../kernel/dispatch-report';
 import type { RetryDecision } from '../kernel/hooks';
+import { createTestBus } from './create-test-bus';
+import { EventQueries } from './event-queries';
 import { findHandlerMethod } from './find-handler-method';
 import type {
   EventParam,
@@ -12,13 +15,16 @@ import type {
 } from './handler-harness-options';
 import { HandlerRun } from './handler-run';
 import { ManualClock } from './manual-clock';
-import { TestBus } from './test-bus';
+import { RECORDED, type RecordedView } from './recorded';
+import type { TestBus } from './test-bus';
 
 /**
  * One handler class, built with your providers on a real bus of its own, and
  * a `run(event)` that sends one event through it. Follow-up events are
  * recorded, not dispatched. Time is a {@link ManualClock}: retries run in
- * milliseconds. Build it per test (or use `await using`).
+ * milliseconds. Build it per test (or use `await using`). The harness answers
+ * the queries and matchers for every run so far (`h.handled(...)`); a
+ * `HandlerRun` for its own.
  *
  * @typeParam H - the handler class's instance type.
  *
@@ -30,27 +36,29 @@ import { TestBus } from './test-bus';
  * expect(run.retryDelays).toEqual([200, 400]); // exponential, in fake time
  * ```
  */
-export class HandlerHarness<H extends object> {
+export class HandlerHarness<H extends object> extends EventQueries implements AsyncDisposable {
   /** The handler instance, built once by the bus's resolver (your providers injected). */
   readonly instance: H;
-  /** The recording bus the handler lives on (`EventBus` injections resolve to it). */
-  readonly bus: TestBus;
+  /** The bus the handler lives on (`EventBus` injections resolve to it). */
+  readonly bus: EventBus;
   /** The fake clock of the bus. */
   readonly clock: ManualClock;
   /** Run id → handler id of the runs whose retries are bypassed. */
   private readonly bypassing = new Map<string, string>();
   private readonly retries: 'apply' | 'bypass';
+  private readonly events: TestBus;
   private runs = 0;
 
   constructor(
     private readonly handlerClass: Class<H>,
     options: HandlerHarnessOptions = {},
   ) {
+    super();
     const { retries, now, ...busOptions } = options;
     this.retries = retries ?? 'apply';
     this.clock = new ManualClock(now);
     const userVeto = busOptions.shouldRetry;
-    this.bus = new TestBus({
+    this.events = createTestBus({
       ...busOptions,
       handlers: [handlerClass],
       clock: this.clock,
@@ -58,6 +66,7 @@ export class HandlerHarness<H extends object> {
       dispatchFilter: (envelope) => envelope.depth === 0,
       shouldRetry: (info) => !this.bypassed(info) && (userVeto ? userVeto(info) : true),
     });
+    this.bus = this.events.bus;
     this.instance = this.bus.resolver.get(handlerClass);
   }
 
@@ -90,7 +99,7 @@ export class HandlerHarness<H extends object> {
     scope.commit();
     try {
       const report = await this.clock.runUntil(dispatching);
-      const failures = this.bus
+      const failures = this.events
         .errors(handlerId)
         .filter((e) => e.envelope.correlationId === runId && e.envelope.depth === 0);
       const outcome = report.outcome(handlerId) ?? skipped(handlerId);
@@ -110,6 +119,10 @@ export class HandlerHarness<H extends object> {
   /** Closes the bus (pending retry timers are cancelled). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.clock.runUntil(this.bus.close(0));
+  }
+
+  protected view(): RecordedView {
+    return this.events[RECORDED]();
   }
 
   /** Retries of a `'bypass'` run's own handler are vetoed through the bus's `shouldRetry`. */

@@ -40,6 +40,7 @@ export class HandlerRun<R = unknown> implements Recorded {
   /** Fake time the run took (back-offs and timeouts), in ms. */
   readonly elapsedMs: number;
   private readonly outcome: RecordedOutcome;
+  private readonly failures: readonly HandlerErrorInfo[];
 
   constructor(
     /** Id of the handler that ran (`ClassName.method` by default). */
@@ -58,6 +59,7 @@ export class HandlerRun<R = unknown> implements Recorded {
     this.attempts = outcome.attempts;
     this.followUpEnvelopes = outcome.followUps;
     this.followUps = eventList(outcome.followUps.map((e) => e.event as object));
+    this.failures = failures;
     this.errors = failures.map((f) => f.error);
     this.retryDelays = failures.flatMap((f) => (f.retryInMs === undefined ? [] : [f.retryInMs]));
     this.elapsedMs = elapsedMs;
@@ -68,6 +70,8 @@ export class HandlerRun<R = unknown> implements Recorded {
     return {
       envelopes: this.followUpEnvelopes,
       outcomes: [this.outcome],
+      reports: [this.report],
+      errors: this.failures,
       discardReason: () => undefined,
       isFaked: () => false,
     };

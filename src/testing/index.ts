@@ -1,6 +1,7 @@
 // Public surface of koa-event-bus/testing. Explicit names only; no logic here.
 import 'reflect-metadata';
 
+export { createTestBus, type TestBusOptions } from './create-test-bus';
 export type { EventList } from './event-list';
 export { EventQueries, type OutcomeTarget } from './event-queries';
 export { EventRecording } from './event-recording';
@@ -17,14 +18,14 @@ export { ManualClock, type RunTimersOptions } from './manual-clock';
 export { eventBusMatchers } from './matchers';
 export { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 export type { TestRequest } from './send-request';
+export { TestApp, type TestRequestInit } from './test-app';
 export {
   type AppFactory,
-  TestApp,
+  type FactoryTakesOptions,
   type TestAppOptions,
-  type TestAppTarget,
-  type TestRequestInit,
+  type TestListenerOptions,
   testApp,
-} from './test-app';
-export { createTestBus, TestBus, type TestBusOptions } from './test-bus';
+} from './test-app-factories';
+export { TestBus } from './test-bus';
 export { TestResponse } from './test-response';
 export { TestingKitError } from './testing-kit-error';

@@ -148,9 +148,24 @@ function outcomeMatcher(
 
 function viewOf(ctx: MatcherContextLike, name: string, received: unknown): RecordedView {
   if (isRecorded(received)) return received[RECORDED]();
+  const what = isEventBus(received)
+    ? 'an EventBus, which records nothing itself: pass the TestBus that createTestBus returned (expect(t), not expect(t.bus)).'
+    : `${ctx.utils.stringify(received)}, which has no recording.`;
   throw new TypeError(
-    `${hint(ctx, name, 'expected')}\n\nReceived ${ctx.utils.stringify(received)}, which has no recording. ` +
-      'Pass a TestBus (createTestBus), a HandlerRun (harness.run) or a TestResponse (testApp) from koa-event-bus/testing.',
+    `${hint(ctx, name, 'expected')}\n\nReceived ${what} ` +
+      'Pass a TestBus (createTestBus), a TestApp or TestResponse (testApp), or a HandlerHarness or HandlerRun (handlerHarness) from koa-event-bus/testing.',
+  );
+}
+
+/** Duck-typed, so that a second copy of the package (or a moved module) still matches. */
+function isEventBus(value: unknown): boolean {
+  const bus = value as { emit?: unknown; drain?: unknown; resolver?: unknown } | null;
+  return (
+    typeof bus === 'object' &&
+    bus !== null &&
+    typeof bus.emit === 'function' &&
+    typeof bus.drain === 'function' &&
+    bus.resolver !== undefined
   );
 }
 

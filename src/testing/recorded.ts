@@ -1,6 +1,6 @@
-import type { HandlerOutcome } from '../kernel/dispatch-report';
+import type { DispatchReport, HandlerOutcome } from '../kernel/dispatch-report';
 import type { EventEnvelope } from '../kernel/event-envelope';
-import type { DiscardReason } from '../kernel/hooks';
+import type { DiscardReason, HandlerErrorInfo } from '../kernel/hooks';
 
 /**
  * Key of the view the matchers read (see {@link Recorded}). `Symbol.for` so that two copies of the
@@ -8,7 +8,7 @@ import type { DiscardReason } from '../kernel/hooks';
  *
  * @example
  * ```ts
- * const view = (bus as unknown as Recorded)[RECORDED](); // what the matchers read
+ * const view = t[RECORDED](); // what the matchers read
  * ```
  */
 export const RECORDED: unique symbol = Symbol.for('koa-event-bus.testing.recorded');
@@ -18,7 +18,7 @@ export const RECORDED: unique symbol = Symbol.for('koa-event-bus.testing.recorde
  *
  * @example
  * ```ts
- * const [outcome] = bus.failed('SendWelcomeEmail.send');
+ * const [outcome] = t.failed('SendWelcomeEmail.send');
  * outcome?.envelope.correlationId;
  * ```
  */
@@ -31,7 +31,7 @@ export interface RecordedOutcome extends HandlerOutcome {
  *
  * @example
  * ```ts
- * const { envelopes, outcomes } = bus[RECORDED]();
+ * const { envelopes, outcomes } = t[RECORDED]();
  * ```
  */
 export interface RecordedView {
@@ -39,6 +39,10 @@ export interface RecordedView {
   readonly envelopes: readonly EventEnvelope[];
   /** Handler outcomes, in the order their events finished dispatching. */
   readonly outcomes: readonly RecordedOutcome[];
+  /** Dispatch reports, in the order events finished dispatching. */
+  readonly reports: readonly DispatchReport[];
+  /** Every failed attempt (retried or not), as `onError` saw it. */
+  readonly errors: readonly HandlerErrorInfo[];
   /** Why an envelope was dropped, when it was. */
   discardReason(envelope: EventEnvelope): DiscardReason | undefined;
   /** True when `fake()` kept the envelope from its handlers. */
@@ -46,16 +50,17 @@ export interface RecordedView {
 }
 
 /**
- * Anything the matchers accept: a `TestBus`, a `HandlerRun`, a `TestResponse`.
- * Implement it to make your own wrapper work with `toHaveEmitted` & co.
+ * Anything the matchers accept: a `TestBus`, a `TestApp`, a `TestResponse`,
+ * a `HandlerHarness`, a `HandlerRun`. Implement it to make your own wrapper
+ * work with `toHaveEmitted` & co.
  *
  * @example
  * ```ts
  * class Scenario implements Recorded {
- *   constructor(readonly bus: TestBus) {}
- *   [RECORDED]() { return this.bus[RECORDED](); }
+ *   constructor(readonly t: TestBus) {}
+ *   [RECORDED]() { return this.t[RECORDED](); }
  * }
- * expect(new Scenario(bus)).toHaveEmitted(UserRegistered);
+ * expect(new Scenario(t)).toHaveEmitted(UserRegistered);
  * ```
  */
 export interface Recorded {

@@ -79,7 +79,7 @@ describe('handlerHarness', () => {
     const run = await h.run(new UserRegistered('u1', 'ada@example.com'));
 
     expect(run.followUps.of(AuditRecorded).map((e) => e.entry)).toEqual(['ctx u1', 'bus u1']);
-    expect(h.bus.handled(AuditRecorded)).toEqual([]);
+    expect(h.handled(AuditRecorded)).toEqual([]);
     expect(h.instance.entries).toEqual(['registered u1']);
   });
 

@@ -4,10 +4,10 @@ import { UserRegistered } from './fixtures';
 describe('matcher registration', () => {
   test('the jest-setup entry (setupFilesAfterEnv in jest.config.js) registered the matchers', async () => {
     await import('koa-event-bus/testing/jest-setup'); // idempotent: also fine from a setup file
-    await using bus = createTestBus();
-    bus.emit(new UserRegistered('u1', 'ada@example.com'));
+    await using t = createTestBus();
+    t.bus.emit(new UserRegistered('u1', 'ada@example.com'));
 
-    expect(bus).toHaveEmitted(UserRegistered);
+    expect(t).toHaveEmitted(UserRegistered);
   });
 
   test('registerMatchers(expect) extends the expect it is given', () => {

@@ -10,27 +10,27 @@ import {
   WelcomeEmailSent,
 } from './fixtures';
 
-let bus: TestBus;
+let t: TestBus;
 beforeEach(async () => {
-  bus = createTestBus({ handlers: [AuditLog] });
-  bus.emit(new UserRegistered('u1', 'ada@example.com'));
-  bus.emit(new OrderPlaced('o1'));
-  await bus.drain();
+  t = createTestBus({ handlers: [AuditLog] });
+  t.bus.emit(new UserRegistered('u1', 'ada@example.com'));
+  t.bus.emit(new OrderPlaced('o1'));
+  await t.drain();
 });
-afterEach(() => bus[Symbol.asyncDispose]());
+afterEach(() => t[Symbol.asyncDispose]());
 
 describe('toHaveEmitted', () => {
   test('passes on the class, and on a partial (asymmetric matchers allowed)', () => {
-    expect(bus).toHaveEmitted(UserRegistered);
-    expect(bus).toHaveEmitted(UserRegistered, { email: 'ada@example.com' });
-    expect(bus).toHaveEmitted(UserRegistered, { userId: expect.stringMatching(/^u/) });
-    expect(bus).not.toHaveEmitted(WelcomeEmailSent);
-    expect(bus).not.toHaveEmitted(UserRegistered, { email: 'bob@example.com' });
+    expect(t).toHaveEmitted(UserRegistered);
+    expect(t).toHaveEmitted(UserRegistered, { email: 'ada@example.com' });
+    expect(t).toHaveEmitted(UserRegistered, { userId: expect.stringMatching(/^u/) });
+    expect(t).not.toHaveEmitted(WelcomeEmailSent);
+    expect(t).not.toHaveEmitted(UserRegistered, { email: 'bob@example.com' });
   });
 
   test('failure lists the events of that class that did not match, then everything emitted', () => {
     const message = failureOf(() =>
-      expect(bus).toHaveEmitted(UserRegistered, { email: 'bob@example.com' }),
+      expect(t).toHaveEmitted(UserRegistered, { email: 'bob@example.com' }),
     );
 
     expect(message).toBe(
@@ -65,7 +65,7 @@ describe('toHaveEmitted', () => {
   });
 
   test('.not failure lists the matching events', () => {
-    const message = failureOf(() => expect(bus).not.toHaveEmitted(OrderPlaced));
+    const message = failureOf(() => expect(t).not.toHaveEmitted(OrderPlaced));
     expect(message).toContain(
       [
         'expect(received).not.toHaveEmitted(EventClass)',
@@ -79,10 +79,10 @@ describe('toHaveEmitted', () => {
 
   test('discarded and faked events are marked in the listing', async () => {
     await using faked = createTestBus({ handlers: [AuditLog], fake: [OrderPlaced] });
-    faked.emit(new OrderPlaced('o1'));
-    await faked
+    faked.bus.emit(new OrderPlaced('o1'));
+    await faked.bus
       .scope(() => {
-        faked.emit(new OrderPlaced('o2'));
+        faked.bus.emit(new OrderPlaced('o2'));
         throw new Error('no');
       })
       .catch(() => {});
@@ -100,15 +100,15 @@ describe('toHaveEmitted', () => {
 
 describe('toHaveEmittedTimes', () => {
   test('counts matching events', () => {
-    bus.emit(new OrderPlaced('o2'));
-    expect(bus).toHaveEmittedTimes(OrderPlaced, 2);
-    expect(bus).toHaveEmittedTimes(OrderPlaced, 1, { orderId: 'o2' });
-    expect(bus).toHaveEmittedTimes(WelcomeEmailSent, 0);
-    expect(bus).not.toHaveEmittedTimes(OrderPlaced, 3);
+    t.bus.emit(new OrderPlaced('o2'));
+    expect(t).toHaveEmittedTimes(OrderPlaced, 2);
+    expect(t).toHaveEmittedTimes(OrderPlaced, 1, { orderId: 'o2' });
+    expect(t).toHaveEmittedTimes(WelcomeEmailSent, 0);
+    expect(t).not.toHaveEmittedTimes(OrderPlaced, 3);
   });
 
   test('failure says how many matched and lists what was emitted', () => {
-    const message = failureOf(() => expect(bus).toHaveEmittedTimes(UserRegistered, 2));
+    const message = failureOf(() => expect(t).toHaveEmittedTimes(UserRegistered, 2));
     expect(message).toContain(
       [
         'expect(received).toHaveEmittedTimes(EventClass, times)',
@@ -122,7 +122,7 @@ describe('toHaveEmittedTimes', () => {
   });
 
   test('rejects a bad count', () => {
-    expect(failureOf(() => expect(bus).toHaveEmittedTimes(UserRegistered, -1))).toContain(
+    expect(failureOf(() => expect(t).toHaveEmittedTimes(UserRegistered, -1))).toContain(
       'times must be a non-negative integer, got -1',
     );
   });
@@ -135,13 +135,13 @@ describe('toHaveHandled / toHaveFailed', () => {
     });
     await h.run(new UserRegistered('u1', 'ada@example.com'));
 
-    expect(bus).toHaveHandled('AuditLog.record');
-    expect(bus).toHaveHandled(OrderPlaced);
-    expect(bus).not.toHaveHandled(WelcomeEmailSent);
-    expect(bus).not.toHaveFailed('AuditLog.record');
-    expect(h.bus).toHaveFailed('SendWelcomeEmail.send');
-    expect(h.bus).toHaveFailed(UserRegistered);
-    expect(h.bus).not.toHaveHandled(UserRegistered);
+    expect(t).toHaveHandled('AuditLog.record');
+    expect(t).toHaveHandled(OrderPlaced);
+    expect(t).not.toHaveHandled(WelcomeEmailSent);
+    expect(t).not.toHaveFailed('AuditLog.record');
+    expect(h).toHaveFailed('SendWelcomeEmail.send');
+    expect(h).toHaveFailed(UserRegistered);
+    expect(h).not.toHaveHandled(UserRegistered);
   });
 
   test('failure lists every handler outcome and what was emitted', async () => {
@@ -150,7 +150,7 @@ describe('toHaveHandled / toHaveFailed', () => {
     });
     await h.run(new UserRegistered('u1', 'ada@example.com'));
 
-    expect(failureOf(() => expect(h.bus).toHaveHandled('SendWelcomeEmail.send'))).toBe(
+    expect(failureOf(() => expect(h).toHaveHandled('SendWelcomeEmail.send'))).toBe(
       [
         'expect(received).toHaveHandled(handlerId)',
         '',
@@ -163,7 +163,7 @@ describe('toHaveHandled / toHaveFailed', () => {
         '  1. UserRegistered {"email": "ada@example.com", "userId": "u1"}',
       ].join('\n'),
     );
-    expect(failureOf(() => expect(h.bus).not.toHaveFailed(UserRegistered))).toContain(
+    expect(failureOf(() => expect(h).not.toHaveFailed(UserRegistered))).toContain(
       [
         'Expected: no failed invocation of a handler for UserRegistered',
         'Received (1):',
@@ -190,10 +190,17 @@ describe('received values', () => {
     expect(message).toContain('Pass a TestBus (createTestBus)');
   });
 
+  test("a TestBus's bus is a usage error that names the TestBus to pass instead", () => {
+    const message = failureOf(() => expect(t.bus).toHaveEmitted(UserRegistered));
+    expect(message).toContain(
+      'Received an EventBus, which records nothing itself: pass the TestBus that createTestBus returned (expect(t), not expect(t.bus)).',
+    );
+  });
+
   test('a non-class first argument is a usage error', () => {
     expect(
       failureOf(() =>
-        expect(bus).toHaveEmitted('UserRegistered' as unknown as typeof UserRegistered),
+        expect(t).toHaveEmitted('UserRegistered' as unknown as typeof UserRegistered),
       ),
     ).toContain('The first argument must be an event class, got "UserRegistered"');
   });

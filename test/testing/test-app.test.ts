@@ -4,6 +4,7 @@ import Koa from 'koa';
 import {
   type AppOptions,
   Body,
+  BusClosedError,
   Controller,
   createApp,
   type DiscardInfo,
@@ -15,7 +16,13 @@ import {
   mountControllers,
   Post,
 } from 'koa-event-bus';
-import { createTestBus, ManualClock, TestingKitError, testApp } from 'koa-event-bus/testing';
+import {
+  createTestBus,
+  ManualClock,
+  type TestBus,
+  TestingKitError,
+  testApp,
+} from 'koa-event-bus/testing';
 import {
   AuditLog,
   AuditRecorded,
@@ -49,10 +56,10 @@ class UsersController {
   }
 }
 
-describe('testApp(createApp options)', () => {
+describe('testApp.fromOptions(createApp options)', () => {
   test('a response comes with its events, dispatched and handled before it is returned', async () => {
     const mailer = new Mailer();
-    await using t = testApp({
+    await using t = testApp.fromOptions({
       controllers: [UsersController],
       handlers: [SendWelcomeEmail, AuditLog],
       providers: [[Mailer, mailer]],
@@ -71,7 +78,7 @@ describe('testApp(createApp options)', () => {
   });
 
   test('each response sees only its own request; the TestApp sees all', async () => {
-    await using t = testApp({
+    await using t = testApp.fromOptions({
       controllers: [UsersController],
       handlers: [AuditLog],
     });
@@ -87,7 +94,7 @@ describe('testApp(createApp options)', () => {
   });
 
   test('a client-chosen request id becomes the correlation id', async () => {
-    await using t = testApp({ controllers: [UsersController] });
+    await using t = testApp.fromOptions({ controllers: [UsersController] });
 
     const res = await t.post(
       '/users',
@@ -100,7 +107,7 @@ describe('testApp(createApp options)', () => {
   });
 
   test('a failed request discards its events; invalid input emits nothing', async () => {
-    await using t = testApp({ controllers: [UsersController], handlers: [AuditLog] });
+    await using t = testApp.fromOptions({ controllers: [UsersController], handlers: [AuditLog] });
 
     const failed = await t.post('/users/then-fail', { userId: 'u1', email: 'ada@example.com' });
     const invalid = await t.post('/users', { userId: 'u2', email: 'not-an-email' });
@@ -118,7 +125,7 @@ describe('testApp(createApp options)', () => {
 
   test('fake() keeps chosen events from their handlers', async () => {
     const mailer = new Mailer();
-    await using t = testApp({
+    await using t = testApp.fromOptions({
       controllers: [UsersController],
       handlers: [SendWelcomeEmail],
       providers: [[Mailer, mailer]],
@@ -135,7 +142,7 @@ describe('testApp(createApp options)', () => {
   test('with a ManualClock, retries after the response run in fake time', async () => {
     const clock = new ManualClock();
     const mailer = new FlakyMailer(2);
-    await using t = testApp({
+    await using t = testApp.fromOptions({
       controllers: [UsersController],
       handlers: [SendWelcomeEmail],
       providers: [[Mailer, mailer]],
@@ -150,14 +157,14 @@ describe('testApp(createApp options)', () => {
   });
 });
 
-describe('testApp(appFactory, overrides)', () => {
+describe('testApp.fromFactory(appFactory, overrides)', () => {
   const createUsersApp = (options: AppOptions = {}) =>
     createApp({ controllers: [UsersController], handlers: [SendWelcomeEmail], ...options });
 
   test('calls your factory with recording options plus your overrides (your hooks still run)', async () => {
     const mailer = new Mailer();
     const discards: DiscardInfo[] = [];
-    await using t = testApp(createUsersApp, {
+    await using t = testApp.fromFactory(createUsersApp, {
       providers: [[Mailer, mailer]],
       hooks: { onDiscard: (info) => discards.push(info) },
     });
@@ -174,7 +181,7 @@ describe('testApp(appFactory, overrides)', () => {
 
   test("a factory may add hooks of its own next to the kit's (spreading options.hooks)", async () => {
     const errors: string[] = [];
-    await using t = testApp(
+    await using t = testApp.fromFactory(
       (options) =>
         createUsersApp({
           ...options,
@@ -196,16 +203,18 @@ describe('testApp(appFactory, overrides)', () => {
     const ignoring = (_options: AppOptions) =>
       createApp({ controllers: [UsersController], handlers: [SendWelcomeEmail] });
 
-    expect(() => testApp(ignoring).fake()).toThrow(TestingKitError);
-    expect(() => testApp(ignoring)).toThrow(fix);
-    expect(() => testApp(ignoring)).toThrow(expect.objectContaining({ code: 'KEB_TESTING_KIT' }));
+    expect(() => testApp.fromFactory(ignoring).fake()).toThrow(TestingKitError);
+    expect(() => testApp.fromFactory(ignoring)).toThrow(fix);
+    expect(() => testApp.fromFactory(ignoring)).toThrow(
+      expect.objectContaining({ code: 'KEB_TESTING_KIT' }),
+    );
   });
 
   test('a factory declared without parameters is a compile error, and a TestingKitError at runtime', () => {
     const noParams = () => createApp({ controllers: [UsersController] });
 
     // @ts-expect-error the factory must take the options testApp gives it
-    expect(() => testApp(noParams)).toThrow(fix);
+    expect(() => testApp.fromFactory(noParams)).toThrow(fix);
   });
 
   test('a factory that drops the recording hooks or the fake filter is a TestingKitError', () => {
@@ -213,40 +222,73 @@ describe('testApp(appFactory, overrides)', () => {
     const ownFilter = (options: AppOptions) =>
       createUsersApp({ ...options, dispatchFilter: () => true });
 
-    expect(() => testApp(noHooks)).toThrow(/recording hooks .*hooks: \{ \.\.\.options\.hooks/);
-    expect(() => testApp(ownFilter)).toThrow(/dispatchFilter/);
-    expect(() => testApp(ownFilter)).toThrow(fix);
+    expect(() => testApp.fromFactory(noHooks)).toThrow(
+      /recording hooks .*hooks: \{ \.\.\.options\.hooks/,
+    );
+    expect(() => testApp.fromFactory(ownFilter)).toThrow(/dispatchFilter/);
+    expect(() => testApp.fromFactory(ownFilter)).toThrow(fix);
   });
 });
 
-describe('testApp({ callback, bus })', () => {
+describe('testApp.fromListener(koa, testBus)', () => {
+  function ownKoaApp(events: TestBus, idHeader?: string): Koa {
+    const koa = new Koa();
+    const router = new Router();
+    koa.use(eventScope(events.bus, { requestIdHeader: idHeader })).use(httpErrors());
+    mountControllers(router, [UsersController], { resolver: events.bus.resolver });
+    koa.use(router.routes());
+    return koa;
+  }
+
   test('works with any Koa app that uses eventScope(bus)', async () => {
-    const bus = createTestBus({
+    const events = createTestBus({
       handlers: [SendWelcomeEmail],
       providers: [[Mailer, new Mailer()]],
     });
-    const koa = new Koa();
-    const router = new Router();
-    koa.use(eventScope(bus)).use(httpErrors());
-    mountControllers(router, [UsersController], { resolver: bus.resolver });
-    koa.use(router.routes());
-    await using t = testApp({ callback: koa.callback(), bus });
+    const koa = ownKoaApp(events);
+    await using t = testApp.fromListener(koa, events);
 
     const res = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
 
     expect(res.status).toBe(201);
     expect(res).toHaveHandled('SendWelcomeEmail.send');
-    expect(bus).toHaveEmitted(WelcomeEmailSent, { userId: 'u1' });
+    expect(events).toHaveEmitted(WelcomeEmailSent, { userId: 'u1' });
+    expect(t.bus).toBe(events.bus);
+  });
+
+  test('takes a request listener too, and the header your eventScope reads the request id from', async () => {
+    const events = createTestBus({ handlers: [AuditLog] });
+    const koa = ownKoaApp(events, 'x-correlation-id');
+    await using t = testApp.fromListener(koa.callback(), events, {
+      requestIdHeader: 'x-correlation-id',
+    });
+
+    const res = await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+
+    expect(res.requestId).toBe('test-request-1');
+    expect(res.emitted(AuditRecorded).map((e) => e.entry)).toEqual(['ctx u1', 'bus u1']);
+  });
+
+  test('disposing the TestApp closes the TestBus', async () => {
+    const events = createTestBus({ handlers: [AuditLog] });
+    {
+      await using t = testApp.fromListener(ownKoaApp(events), events);
+      await t.post('/users', { userId: 'u1', email: 'ada@example.com' });
+    }
+    expect(() => events.bus.emit(new UserRegistered('u2', 'bob@example.com'))).toThrow(
+      BusClosedError,
+    );
   });
 
   test('a bus that is not a TestBus is a TestingKitError (nothing would record)', () => {
     const bus = new EventBus();
     const koa = new Koa().use(eventScope(bus));
 
-    expect(() => testApp({ callback: koa.callback(), bus: bus as never })).toThrow(
+    expect(() => testApp.fromListener(koa, bus as never)).toThrow(
       expect.objectContaining({
         code: 'KEB_TESTING_KIT',
-        message: expect.stringContaining('createTestBus('),
+        message: expect.stringContaining('events is not a TestBus'),
+        hint: expect.stringContaining('createTestBus('),
       }),
     );
   });

@@ -1,5 +1,11 @@
-import { BusClosedError, type EventEnvelope, HandlerTimeoutError } from 'koa-event-bus';
-import { createTestBus, ManualClock, TestBus } from 'koa-event-bus/testing';
+import {
+  BusClosedError,
+  createEventBus,
+  EventBus,
+  type EventEnvelope,
+  HandlerTimeoutError,
+} from 'koa-event-bus';
+import { createTestBus, EventRecording, ManualClock, TestBus } from 'koa-event-bus/testing';
 import {
   AuditLog,
   AuditRecorded,
@@ -15,23 +21,23 @@ const handlers = [SendWelcomeEmail, AuditLog];
 
 describe('createTestBus: recording', () => {
   test('records emits, dispatches and follow-ups in order, with typed queries', async () => {
-    await using bus = createTestBus({ handlers, providers: [[Mailer, new Mailer()]] });
+    await using t = createTestBus({ handlers, providers: [[Mailer, new Mailer()]] });
 
-    bus.emit(new UserRegistered('u1', 'ada@example.com'));
-    await bus.drain();
+    t.bus.emit(new UserRegistered('u1', 'ada@example.com'));
+    await t.drain();
 
     // AuditLog.record is synchronous; SendWelcomeEmail.send awaits the mailer first.
-    expect(bus.emitted().map((e) => e.constructor.name)).toEqual([
+    expect(t.emitted().map((e) => e.constructor.name)).toEqual([
       'UserRegistered',
       'AuditRecorded',
       'AuditRecorded',
       'WelcomeEmailSent',
     ]);
-    const [registered] = bus.emitted(UserRegistered);
+    const [registered] = t.emitted(UserRegistered);
     expect(registered?.email).toBe('ada@example.com');
-    expect(bus.emitted(AuditRecorded).map((e) => e.entry)).toEqual(['ctx u1', 'bus u1']);
-    const [root] = bus.envelopes(UserRegistered);
-    const [sent] = bus.envelopes(WelcomeEmailSent);
+    expect(t.emitted(AuditRecorded).map((e) => e.entry)).toEqual(['ctx u1', 'bus u1']);
+    const [root] = t.envelopes(UserRegistered);
+    const [sent] = t.envelopes(WelcomeEmailSent);
     expect(root?.name).toBe('user.registered');
     expect(sent?.causationId).toBe(root?.id);
     expect(sent?.correlationId).toBe(root?.correlationId);
@@ -39,24 +45,20 @@ describe('createTestBus: recording', () => {
 
   test('handled() and failed() read the dispatch reports, by handler id or event class', async () => {
     const clock = new ManualClock();
-    await using bus = createTestBus({ handlers, providers: [[Mailer, new FlakyMailer(5)]], clock });
+    await using t = createTestBus({ handlers, providers: [[Mailer, new FlakyMailer(5)]], clock });
 
-    await bus.dispatch(new UserRegistered('u1', 'ada@example.com'));
-    await bus.drain();
+    await t.dispatch(new UserRegistered('u1', 'ada@example.com'));
+    await t.drain();
 
-    expect(bus.handled('AuditLog.record')).toHaveLength(1);
-    expect(bus.failed('SendWelcomeEmail.send')).toEqual([
+    expect(t.handled('AuditLog.record')).toHaveLength(1);
+    expect(t.failed('SendWelcomeEmail.send')).toEqual([
       expect.objectContaining({ attempts: 3, error: new Error('smtp down (call 3)') }),
     ]);
-    expect(bus.failed(UserRegistered).map((o) => o.handlerId)).toEqual(['SendWelcomeEmail.send']);
-    expect(bus.errors('SendWelcomeEmail.send').map((e) => e.willRetry)).toEqual([
-      true,
-      true,
-      false,
-    ]);
-    expect(bus.deadLetters).toHaveLength(1);
+    expect(t.failed(UserRegistered).map((o) => o.handlerId)).toEqual(['SendWelcomeEmail.send']);
+    expect(t.errors('SendWelcomeEmail.send').map((e) => e.willRetry)).toEqual([true, true, false]);
+    expect(t.bus.deadLetters).toHaveLength(1);
     // Reports arrive as dispatches finish: AuditLog's follow-ups (no handlers) before the retried root.
-    expect(bus.reports().map((r) => r.envelope.name)).toEqual([
+    expect(t.reports().map((r) => r.envelope.name)).toEqual([
       'AuditRecorded',
       'AuditRecorded',
       'user.registered',
@@ -66,26 +68,26 @@ describe('createTestBus: recording', () => {
   test('with a ManualClock, drain() runs a 3-attempt exponential policy in fake time', async () => {
     const clock = new ManualClock();
     const mailer = new FlakyMailer(2);
-    await using bus = createTestBus({
+    await using t = createTestBus({
       handlers: [SendWelcomeEmail],
       providers: [[Mailer, mailer]],
       clock,
     });
 
-    bus.emit(new UserRegistered('u1', 'ada@example.com'));
-    await bus.drain();
+    t.bus.emit(new UserRegistered('u1', 'ada@example.com'));
+    await t.drain();
 
     expect(mailer.calls).toBe(3);
     expect(clock.now()).toBe(200 + 400);
-    expect(bus.errors().map((e) => e.retryInMs)).toEqual([200, 400]);
-    expect(bus).toHaveHandled('SendWelcomeEmail.send');
-    expect(bus.emitted(WelcomeEmailSent)).toEqual([new WelcomeEmailSent('u1')]);
+    expect(t.errors().map((e) => e.retryInMs)).toEqual([200, 400]);
+    expect(t).toHaveHandled('SendWelcomeEmail.send');
+    expect(t.emitted(WelcomeEmailSent)).toEqual([new WelcomeEmailSent('u1')]);
   });
 
   test('a handler timeout fires on the fake clock', async () => {
     const clock = new ManualClock();
     const stuck = { welcome: () => new Promise<void>(() => {}) };
-    await using bus = createTestBus({
+    await using t = createTestBus({
       handlers: [SendWelcomeEmail],
       providers: [[Mailer, stuck]],
       clock,
@@ -94,10 +96,10 @@ describe('createTestBus: recording', () => {
       disposeTimeoutMs: 10,
     });
 
-    await bus.dispatch(new UserRegistered('u1', 'ada@example.com'));
+    await t.dispatch(new UserRegistered('u1', 'ada@example.com'));
 
     // SendWelcomeEmail's own policy (3 attempts, 200 ms back-off) wins over the default.
-    const [failure] = bus.failed('SendWelcomeEmail.send');
+    const [failure] = t.failed('SendWelcomeEmail.send');
     expect(failure?.error).toBeInstanceOf(HandlerTimeoutError);
     expect(failure?.attempts).toBe(3);
   });
@@ -106,51 +108,51 @@ describe('createTestBus: recording', () => {
 describe('createTestBus: fakes', () => {
   test('fake([A]) records A without running its handlers, while other events run', async () => {
     const mailer = new Mailer();
-    await using bus = createTestBus({ handlers, providers: [[Mailer, mailer]] }).fake([
+    await using t = createTestBus({ handlers, providers: [[Mailer, mailer]] }).fake([
       UserRegistered,
     ]);
 
-    bus.emit(new UserRegistered('u1', 'ada@example.com'));
-    bus.emit(new WelcomeEmailSent('u2'));
-    await bus.drain();
+    t.bus.emit(new UserRegistered('u1', 'ada@example.com'));
+    t.bus.emit(new WelcomeEmailSent('u2'));
+    await t.drain();
 
     expect(mailer.sent).toEqual([]);
-    expect(bus.emitted(UserRegistered)).toHaveLength(1);
-    expect(bus.handled(UserRegistered)).toEqual([]);
-    expect(bus.handled('AuditLog.welcomed')).toHaveLength(1);
-    expect(bus.resolver.get(AuditLog).entries).toEqual(['welcomed u2']);
+    expect(t.emitted(UserRegistered)).toHaveLength(1);
+    expect(t.handled(UserRegistered)).toEqual([]);
+    expect(t.handled('AuditLog.welcomed')).toHaveLength(1);
+    expect(t.bus.resolver.get(AuditLog).entries).toEqual(['welcomed u2']);
   });
 
   test('fakeExcept([A]) runs only A; fake() fakes everything; unfake() restores', async () => {
     const mailer = new Mailer();
-    await using bus = createTestBus({ handlers, providers: [[Mailer, mailer]] });
-    const audit = bus.resolver.get(AuditLog);
+    await using t = createTestBus({ handlers, providers: [[Mailer, mailer]] });
+    const audit = t.bus.resolver.get(AuditLog);
 
-    bus.fakeExcept([WelcomeEmailSent]);
-    bus.emit(new OrderPlaced('o1'));
-    bus.emit(new WelcomeEmailSent('u1'));
-    await bus.drain();
+    t.fakeExcept([WelcomeEmailSent]);
+    t.bus.emit(new OrderPlaced('o1'));
+    t.bus.emit(new WelcomeEmailSent('u1'));
+    await t.drain();
     expect(audit.entries).toEqual(['welcomed u1']);
 
-    bus.fake();
-    bus.emit(new WelcomeEmailSent('u2'));
-    await bus.drain();
+    t.fake();
+    t.bus.emit(new WelcomeEmailSent('u2'));
+    await t.drain();
     expect(audit.entries).toEqual(['welcomed u1']);
 
-    bus.unfake();
-    bus.emit(new WelcomeEmailSent('u3'));
-    await bus.drain();
+    t.unfake();
+    t.bus.emit(new WelcomeEmailSent('u3'));
+    await t.drain();
     expect(audit.entries).toEqual(['welcomed u1', 'welcomed u3']);
   });
 
   test('the fake option fakes from the start', async () => {
     const mailer = new Mailer();
-    await using bus = createTestBus({ handlers, providers: [[Mailer, mailer]], fake: true });
+    await using t = createTestBus({ handlers, providers: [[Mailer, mailer]], fake: true });
 
-    await bus.dispatch(new UserRegistered('u1', 'ada@example.com'));
+    await t.dispatch(new UserRegistered('u1', 'ada@example.com'));
 
     expect(mailer.sent).toEqual([]);
-    expect(bus.emitted()).toEqual([new UserRegistered('u1', 'ada@example.com')]);
+    expect(t.emitted()).toEqual([new UserRegistered('u1', 'ada@example.com')]);
   });
 });
 
@@ -166,54 +168,72 @@ describe('createTestBus: composition with your options', () => {
         seen.push('dispatched');
       },
     };
-    await using bus = createTestBus({
+    await using t = createTestBus({
       handlers: [AuditLog],
       hooks,
       dispatchFilter: (e) => !(e.event instanceof OrderPlaced),
     });
 
-    bus.emit(new OrderPlaced('o1'));
-    await bus.drain();
+    t.bus.emit(new OrderPlaced('o1'));
+    await t.drain();
 
     expect(seen).toEqual(['hook:emitted:OrderPlaced', 'dispatched']);
-    expect(bus.outcomes()).toEqual([]);
-    expect(bus.emitted(OrderPlaced)).toHaveLength(1);
+    expect(t.outcomes()).toEqual([]);
+    expect(t.emitted(OrderPlaced)).toHaveLength(1);
   });
 
   test('discarded() lists what a failed scope dropped, with the reason', async () => {
-    await using bus = createTestBus({ handlers: [AuditLog] });
+    await using t = createTestBus({ handlers: [AuditLog] });
 
     await expect(
-      bus.scope(() => {
-        bus.emit(new OrderPlaced('o1'));
+      t.bus.scope(() => {
+        t.bus.emit(new OrderPlaced('o1'));
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    await bus.drain();
+    await t.drain();
 
-    expect(bus.discarded(OrderPlaced)).toEqual([
+    expect(t.discarded(OrderPlaced)).toEqual([
       {
         envelope: expect.objectContaining({ event: new OrderPlaced('o1') }),
         reason: { kind: 'scope-failed', error: new Error('rolled back') },
       },
     ]);
-    expect(bus.handled()).toEqual([]);
+    expect(t.handled()).toEqual([]);
   });
 
   test('clearRecording() forgets what was recorded', async () => {
-    await using bus = createTestBus({ handlers: [AuditLog] });
-    await bus.dispatch(new OrderPlaced('o1'));
+    await using t = createTestBus({ handlers: [AuditLog] });
+    await t.dispatch(new OrderPlaced('o1'));
 
-    bus.clearRecording();
+    t.clearRecording();
 
-    expect(bus.emitted()).toEqual([]);
-    expect(bus.outcomes()).toEqual([]);
+    expect(t.emitted()).toEqual([]);
+    expect(t.outcomes()).toEqual([]);
   });
 
-  test('is an EventBus: handlers injecting EventBus get the test bus', () => {
-    const bus = createTestBus({ handlers: [AuditLog] });
-    expect(bus).toBeInstanceOf(TestBus);
-    expect((bus.resolver.get(AuditLog) as unknown as { bus: unknown }).bus).toBe(bus);
+  test('t.bus is a plain EventBus, and the one handlers injecting EventBus get', () => {
+    const t = createTestBus({ handlers: [AuditLog] });
+    expect(t.bus).toBeInstanceOf(EventBus);
+    expect(t).not.toBeInstanceOf(EventBus);
+    expect((t.bus.resolver.get(AuditLog) as unknown as { bus: unknown }).bus).toBe(t.bus);
+  });
+
+  test('new TestBus(bus, recording) records a bus you built from recording.instrument(options)', async () => {
+    const recording = new EventRecording();
+    const bus = createEventBus(recording.instrument({ handlers: [AuditLog] }));
+    await using t = new TestBus(bus, recording);
+
+    await t.dispatch(new OrderPlaced('o1'));
+
+    expect(t).toHaveHandled('AuditLog.order');
+    expect(recording.handled('AuditLog.order')).toHaveLength(1);
+    expect(() => new TestBus(createEventBus(), recording)).toThrow(
+      expect.objectContaining({
+        code: 'KEB_TESTING_KIT',
+        message: expect.stringContaining('not built from recording.instrument(options)'),
+      }),
+    );
   });
 });
 
@@ -221,28 +241,28 @@ describe('createTestBus: disposal', () => {
   test('await using closes the bus when the block ends', async () => {
     let outside: TestBus | undefined;
     {
-      await using bus = createTestBus({ handlers: [AuditLog] });
-      outside = bus;
-      bus.emit(new OrderPlaced('o1'));
+      await using t = createTestBus({ handlers: [AuditLog] });
+      outside = t;
+      t.bus.emit(new OrderPlaced('o1'));
     }
     expect(outside.handled('AuditLog.order')).toHaveLength(1);
-    expect(() => outside?.emit(new OrderPlaced('o2'))).toThrow(BusClosedError);
+    expect(() => outside?.bus.emit(new OrderPlaced('o2'))).toThrow(BusClosedError);
   });
 
   test('disposal on a ManualClock cancels retries still waiting after disposeTimeoutMs', async () => {
     const clock = new ManualClock();
     const mailer = new FlakyMailer(5);
-    const bus = createTestBus({
+    const t = createTestBus({
       handlers: [SendWelcomeEmail],
       providers: [[Mailer, mailer]],
       clock,
       disposeTimeoutMs: 100,
     });
-    bus.emit(new UserRegistered('u1', 'ada@example.com'));
+    t.bus.emit(new UserRegistered('u1', 'ada@example.com'));
 
-    await bus[Symbol.asyncDispose]();
+    await t[Symbol.asyncDispose]();
 
     expect(mailer.calls).toBe(1);
-    expect(bus.failed('SendWelcomeEmail.send')).toEqual([expect.objectContaining({ attempts: 1 })]);
+    expect(t.failed('SendWelcomeEmail.send')).toEqual([expect.objectContaining({ attempts: 1 })]);
   });
 });

@@ -1,14 +1,23 @@
 // Compile-only: `npm run typecheck` (part of `npm test`) fails if any line
 // marked @ts-expect-error compiles, or any other line does not.
+import type { RequestListener } from 'node:http';
+import type Koa from 'koa';
 import {
   type AppOptions,
   createApp,
+  createEventBus,
   type EventBus,
   type EventContext,
   EventHandler,
   OnEvent,
 } from 'koa-event-bus';
-import { createTestBus, type HandledEvents, handlerHarness, testApp } from 'koa-event-bus/testing';
+import {
+  createTestBus,
+  type HandledEvents,
+  handlerHarness,
+  type TestApp,
+  testApp,
+} from 'koa-event-bus/testing';
 
 class UserRegistered {
   constructor(
@@ -44,9 +53,12 @@ class AuditLog {
 }
 
 export async function queries(): Promise<void> {
-  await using bus = createTestBus({ handlers: [SendWelcomeEmail] });
-  const asBus: EventBus = bus;
-  void asBus;
+  await using t = createTestBus({ handlers: [SendWelcomeEmail] });
+  const asBus: EventBus = t.bus;
+  // @ts-expect-error a TestBus is not an EventBus: pass t.bus where an EventBus goes
+  const notABus: EventBus = t;
+  const bus = t; // the queries below read the TestBus
+  void [asBus, notABus];
 
   const email: string | undefined = bus.emitted(UserRegistered)[0]?.email;
   // @ts-expect-error UserRegistered has no `emial`
@@ -84,7 +96,9 @@ export function matchers(bus: ReturnType<typeof createTestBus>): void {
 export async function harness(): Promise<void> {
   await using h = handlerHarness(SendWelcomeEmail);
   const instance: SendWelcomeEmail = h.instance;
-  void instance;
+  const harnessBus: EventBus = h.bus;
+  const sent: string | undefined = h.emitted(WelcomeEmailSent)[0]?.userId;
+  void [instance, harnessBus, sent];
 
   const run = await h.run(new UserRegistered('u1', 'ada@example.com'), { method: 'send' });
   const result: WelcomeEmailSent | undefined = run.result;
@@ -126,19 +140,52 @@ export async function harness(): Promise<void> {
 
 export function factories(): void {
   const yours = { handlers: [SendWelcomeEmail] };
-  testApp((options) => createApp({ ...yours, ...options }));
-  testApp((options: AppOptions = {}) => createApp({ ...yours, ...options }));
+  testApp.fromFactory((options) => createApp({ ...yours, ...options }));
+  testApp.fromFactory((options: AppOptions = {}) => createApp({ ...yours, ...options }));
   const createUsersApp = (options?: AppOptions) => createApp({ ...yours, ...options });
-  testApp(createUsersApp, { providers: [] });
+  testApp.fromFactory(createUsersApp, { providers: [], fake: [UserRegistered] });
   // @ts-expect-error a factory that takes no options cannot pass them on to createApp
-  testApp(() => createApp(yours));
+  testApp.fromFactory(() => createApp(yours));
   const noOptions = () => createApp(yours);
   // @ts-expect-error declared elsewhere, the same
-  testApp(noOptions, { providers: [] });
+  testApp.fromFactory(noOptions, { providers: [] });
+  // @ts-expect-error a factory returns an App, not a Koa app or a bus
+  testApp.fromFactory((options: AppOptions) => createEventBus(options));
+  // @ts-expect-error overrides are createApp options (plus fake)
+  testApp.fromFactory(createUsersApp, { handler: [SendWelcomeEmail] });
+
+  const app: TestApp = testApp.fromOptions({ handlers: [SendWelcomeEmail], fake: true });
+  testApp.fromOptions();
+  // @ts-expect-error fromOptions takes options; a factory goes to fromFactory
+  testApp.fromOptions(createUsersApp);
+  // @ts-expect-error fake is true or a list of event classes
+  testApp.fromOptions({ fake: 'all' });
+  // @ts-expect-error testApp is not callable: pick fromOptions, fromFactory or fromListener
+  testApp({ handlers: [SendWelcomeEmail] });
+  void app;
+}
+
+export function listeners(koa: Koa, listener: RequestListener): void {
+  const events = createTestBus({ handlers: [SendWelcomeEmail] });
+  testApp.fromListener(koa, events);
+  testApp.fromListener(koa.callback(), events, { requestIdHeader: 'x-correlation-id' });
+  testApp.fromListener(listener, events);
+  // @ts-expect-error the TestBus itself, not its bus: the recording is on the TestBus
+  testApp.fromListener(koa, events.bus);
+  // @ts-expect-error the TestBus is required: without it nothing is recorded
+  testApp.fromListener(koa);
+  // @ts-expect-error a Koa app or a request listener
+  testApp.fromListener('http://localhost:3000', events);
+  // @ts-expect-error the only option is requestIdHeader
+  testApp.fromListener(koa, events, { fake: true });
 }
 
 export async function app(): Promise<void> {
-  await using t = testApp({ handlers: [SendWelcomeEmail] });
+  await using t = testApp.fromOptions({ handlers: [SendWelcomeEmail] });
+  const appBus: EventBus = t.bus;
+  const all: string | undefined = t.emitted(UserRegistered)[0]?.email;
+  expect(t).toHaveHandled('SendWelcomeEmail.send');
+  void [appBus, all];
   const res = await t.post('/users', { email: 'ada@example.com' });
   const status: number = res.status;
   const email: string | undefined = res.emitted(UserRegistered)[0]?.email;
