@@ -10,9 +10,9 @@ import {
   silentLogger,
 } from 'koa-event-bus';
 import { nextTurn } from '../fixtures/next-turn';
+import { recordingLogger } from '../fixtures/recording-logger';
 import {
   hostileValues,
-  inspectingLogger,
   poisonedError,
   processFaults,
   revokedProxy,
@@ -73,7 +73,7 @@ function busWith(options: Parameters<typeof createEventBus>[0] = {}) {
   const letters: DeadLetter[] = [];
   const bus = createEventBus({
     handlers: [Hostile, Healthy],
-    logger: inspectingLogger(),
+    logger: recordingLogger({ format: true }),
     hooks: { onError: (i) => errors.push(i), onDeadLetter: (l) => letters.push(l) },
     ...options,
   });
@@ -182,7 +182,10 @@ describe('hostile code around the handler', () => {
       })
       never(): void {}
     }
-    const bus = createEventBus({ handlers: [Guarded, Healthy], logger: inspectingLogger() });
+    const bus = createEventBus({
+      handlers: [Guarded, Healthy],
+      logger: recordingLogger({ format: true }),
+    });
     const report = await bus.dispatch(new Poke(7));
     expect(report.outcomes[0]?.status).toBe('failed');
     await expectBusStillWorks(bus, bus.resolver.get(Healthy));
@@ -194,7 +197,7 @@ describe('hostile code around the handler', () => {
     };
     const bus = createEventBus({
       handlers: [Hostile, Healthy],
-      logger: inspectingLogger(),
+      logger: recordingLogger({ format: true }),
       defaultRetry: { attempts: 3, backoffMs: 0 },
       shouldRetry: boom,
       hooks: {
@@ -217,7 +220,7 @@ describe('hostile code around the handler', () => {
   test('hooks returning hostile thenables are never unhandled', async () => {
     const bus = createEventBus({
       handlers: [Hostile, Healthy],
-      logger: inspectingLogger(),
+      logger: recordingLogger({ format: true }),
       hooks: {
         onEmitted: () => throwingGetters('then') as never,
         onError: () => Promise.reject(revokedProxy()) as never,
@@ -300,7 +303,10 @@ describe('hostile code around the handler', () => {
 
 describe('through HTTP', () => {
   test('a handler returning a throwing thenable after a 201: the server keeps serving, nothing is unhandled', async () => {
-    const app = createApp({ handlers: [Hostile, Healthy], logger: inspectingLogger() });
+    const app = createApp({
+      handlers: [Hostile, Healthy],
+      logger: recordingLogger({ format: true }),
+    });
     app.router.post('/poke', (ctx) => {
       app.bus.emit(new Poke(12));
       ctx.status = 201;

@@ -1,4 +1,3 @@
-import { format } from 'node:util';
 import { runInThisContext } from 'node:vm';
 import type { Logger } from 'koa-event-bus';
 
@@ -94,18 +93,6 @@ export const hostileValues: Record<string, () => unknown> = {
   },
   function: () => () => 'fn',
 };
-
-/**
- * A logger that formats like `console` does (util.format → util.inspect), so a
- * hostile error breaks it exactly as it breaks the default console logger.
- */
-export function inspectingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => {
-    lines.push(`${level} ${format(msg ?? '', obj)}`);
-  };
-  return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
-}
 
 /** A logger every method of which throws. */
 export const throwingLogger: Logger = {
