@@ -83,7 +83,7 @@ export class EventPipeline implements DispatchHost {
     this.shouldRetry = options.shouldRetry;
     this.timed = options.timed;
     this.envelopes = options.envelopes;
-    this.timers = new RetryTimers(options.clock);
+    this.timers = new RetryTimers(options.clock, () => this.work.done('retrying'));
     this.dispatcher = new Dispatcher(
       this,
       options.subscriptions,
@@ -227,13 +227,9 @@ export class EventPipeline implements DispatchHost {
     return left;
   }
 
-  async sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
+  sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
     this.work.add('retrying');
-    try {
-      return await this.timers.sleep(ms, envelope, handlerId);
-    } finally {
-      this.work.done('retrying');
-    }
+    return this.timers.sleep(ms, envelope, handlerId);
   }
 
   // --- outcomes -----------------------------------------------------------------

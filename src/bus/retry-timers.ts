@@ -11,13 +11,18 @@ export class RetryTimers {
     { wake: (woke: boolean) => void; envelope: EventEnvelope; handlerId: string }
   >();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Called as each wait ends (fired or cancelled), before its promise resolves. */
+    private readonly ended: () => void,
+  ) {}
 
   /** Resolves true after `ms`, or false if `cancelAll()` came first. */
   sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       const wake = (woke: boolean) => {
         this.pending.delete(handle);
+        this.ended();
         resolve(woke);
       };
       const handle = this.clock.setTimeout(() => wake(true), ms);

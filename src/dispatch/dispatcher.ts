@@ -128,31 +128,22 @@ export class Dispatcher {
    * `run()`, with the promise that `release` is called exactly once whatever
    * happens: a fault outside any handler invocation (a bug of ours) is logged
    * and counted as an internal fault and the dispatch slot is released, never
-   * leaked. The asynchronous path needs no guard of its own: every promise
-   * continuation in `invokeHandler` is total and ends in `release`.
+   * leaked. `run()` calls `release` as the last step of `finish()`, so a throw
+   * out of it means `release` has not run. The asynchronous path needs no guard
+   * of its own: `invokeHandler`'s promises never reject.
    */
   runGuarded(
     envelope: EventEnvelope,
     release: () => void,
     started?: number,
   ): DispatchReport | Promise<DispatchReport> {
-    let released = false;
-    const once = () => {
-      if (released) return;
-      released = true;
-      release();
-    };
     try {
-      return this.run(envelope, once, started);
+      return this.run(envelope, release, started);
     } catch (err) {
-      return this.faulted(envelope, err, once);
+      this.host.fault(err, envelope);
+      release();
+      return new DispatchReport(envelope, NO_OUTCOMES, 0);
     }
-  }
-
-  private faulted(envelope: EventEnvelope, err: unknown, release: () => void): DispatchReport {
-    this.host.fault(err, envelope);
-    release();
-    return new DispatchReport(envelope, NO_OUTCOMES, 0);
   }
 
   /** Stops starting queued events and returns (and forgets) them; the host uncounts them. */

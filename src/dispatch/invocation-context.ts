@@ -4,6 +4,9 @@ import type { DiscardReason } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
 import type { DispatchHost, FollowUpScope } from './dispatch-host';
 
+/** The verdict of an attempt that succeeded before emitting anything. */
+const COMMITTED = Symbol('committed');
+
 /**
  * The `EventContext` of one attempt. The AbortController is created only when
  * a handler reads `signal` or a timeout fires, keeping the hot path free of it.
@@ -17,8 +20,11 @@ export class InvocationContext implements EventContext {
   runningPrev: InvocationContext | undefined;
   runningNext: InvocationContext | undefined;
   isRunning = false;
-  /** The attempt's verdict, when it ended before anything was emitted (the scope is opened late, already ended). */
-  private verdict: { reason?: DiscardReason } | undefined;
+  /**
+   * The attempt's verdict, when it ended before anything was emitted (the
+   * scope is then opened late, already ended): `COMMITTED` or the discard reason.
+   */
+  private verdict: DiscardReason | typeof COMMITTED | undefined;
 
   constructor(
     readonly envelope: EventEnvelope,
@@ -35,8 +41,8 @@ export class InvocationContext implements EventContext {
       this.followUps = this.host.followUps(this.causedBy);
       // Something emits after the attempt ended (a timer it left behind): the
       // scope keeps the attempt's verdict, like any ended scope.
-      if (this.verdict?.reason) this.followUps.discard(this.verdict.reason);
-      else if (this.verdict) this.followUps.commit();
+      if (this.verdict === COMMITTED) this.followUps.commit();
+      else if (this.verdict) this.followUps.discard(this.verdict);
     }
     return this.followUps;
   }
@@ -44,14 +50,14 @@ export class InvocationContext implements EventContext {
   /** Dispatches the follow-ups (none: nothing to do). */
   commit(): readonly EventEnvelope[] {
     if (this.followUps) return this.followUps.commit();
-    this.verdict = {};
+    this.verdict = COMMITTED;
     return NO_ENVELOPES;
   }
 
   /** Drops the follow-ups of a failed attempt. */
   discard(reason: DiscardReason): void {
     if (this.followUps) this.followUps.discard(reason);
-    else this.verdict = { reason };
+    else this.verdict = reason;
   }
 
   get signal(): AbortSignal {
