@@ -27,6 +27,7 @@ export const RECORDING_OF: unique symbol = Symbol('koa-event-bus/testing recordi
  * bus.emit(new UserRegistered('u1', 'ada@example.com'));
  * await bus.drain();
  * recording.handled('SendWelcomeEmail.send'); // one outcome
+ * const t = new TestBus(bus, recording);        // the same, with t.drain() on a ManualClock and await using
  * ```
  */
 export class EventRecording extends EventQueries {

@@ -12,15 +12,15 @@ import { eventBusMatchers } from './matchers';
  * }
  * ```
  *
- * Received values: a `TestBus`, a `HandlerRun` or a `TestResponse`. The
+ * Received values: a `TestBus`, `TestApp`, `TestResponse`, `HandlerHarness` or `HandlerRun`. The
  * partial is typed by the event class: a property the event does not have is
  * a compile error. Its values compare with Jest equality (`expect.any(String)`
  * and other asymmetric matchers work).
  *
  * @example
  * ```ts
- * expect(bus).toHaveEmitted(UserRegistered, { email: expect.stringContaining('@') });
- * expect(bus).toHaveEmitted(UserRegistered, { emial: 'x' }); // compile error
+ * expect(t).toHaveEmitted(UserRegistered, { email: expect.stringContaining('@') });
+ * expect(t).toHaveEmitted(UserRegistered, { emial: 'x' }); // compile error
  * ```
  */
 export interface EventBusMatchers<R> {
@@ -31,8 +31,8 @@ export interface EventBusMatchers<R> {
    *
    * @example
    * ```ts
-   * expect(bus).toHaveEmitted(UserRegistered, { email: 'ada@example.com' });
-   * expect(bus).not.toHaveEmitted(UserDeleted);
+   * expect(t).toHaveEmitted(UserRegistered, { email: 'ada@example.com' });
+   * expect(t).not.toHaveEmitted(UserDeleted);
    * ```
    */
   toHaveEmitted<C extends Class<object>>(eventClass: C, partial?: Partial<InstanceType<C>>): R;
@@ -41,7 +41,7 @@ export interface EventBusMatchers<R> {
    *
    * @example
    * ```ts
-   * expect(bus).toHaveEmittedTimes(UserRegistered, 2);
+   * expect(t).toHaveEmittedTimes(UserRegistered, 2);
    * ```
    */
   toHaveEmittedTimes<C extends Class<object>>(
@@ -54,8 +54,8 @@ export interface EventBusMatchers<R> {
    *
    * @example
    * ```ts
-   * expect(bus).toHaveHandled('SendWelcomeEmail.send');
-   * expect(bus).toHaveHandled(UserRegistered);
+   * expect(t).toHaveHandled('SendWelcomeEmail.send');
+   * expect(t).toHaveHandled(UserRegistered);
    * ```
    */
   toHaveHandled(target: OutcomeTarget): R;
@@ -64,7 +64,7 @@ export interface EventBusMatchers<R> {
    *
    * @example
    * ```ts
-   * expect(bus).toHaveFailed('SendWelcomeEmail.send');
+   * expect(t).toHaveFailed('SendWelcomeEmail.send');
    * ```
    */
   toHaveFailed(target: OutcomeTarget): R;

@@ -31,9 +31,9 @@ export interface RunTimersOptions {
  * @example
  * ```ts
  * const clock = new ManualClock();
- * const bus = createTestBus({ handlers: [FlakyMailer], clock });
- * bus.emit(new UserRegistered('u1', 'ada@example.com'));
- * await bus.drain();               // advances the clock through 200 ms and 400 ms back-offs
+ * await using t = createTestBus({ handlers: [SendWelcomeEmail], providers: [[Mailer, flaky]], clock });
+ * t.bus.emit(new UserRegistered('u1', 'ada@example.com'));
+ * await t.drain();                 // advances the clock through 200 ms and 400 ms back-offs
  * expect(clock.now()).toBe(600);
  * ```
  */
@@ -129,7 +129,7 @@ export class ManualClock implements Clock {
    * progress: after each turn of the event loop, if the promise is still
    * pending, the next timer fires; with no timer set, it waits for the promise
    * or for a timer to be set. This is how the kit waits for a bus on a fake
-   * clock (`bus.drain()`, harness runs, app requests).
+   * clock (`t.drain()`, `t.dispatch()`, harness runs, app requests).
    *
    * @example
    * ```ts

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 /**
- * A request the test sends (`testApp(...).request(req)`).
+ * A request the test sends (`t.request(req)` on a `TestApp`).
  *
  * @example
  * ```ts
