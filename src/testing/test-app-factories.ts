@@ -124,6 +124,13 @@ export const testApp = {
         'Create it with createTestBus({ handlers, providers }), pass its .bus to eventScope(...) and the TestBus itself to fromListener.',
       );
     }
+    const own = (app as { bus?: unknown }).bus;
+    if (own !== undefined && own !== events.bus) {
+      throw new TestingKitError(
+        'testApp.fromListener(app, events): app has a bus of its own, not events.bus, so the kit would record none of its events.',
+        'For an app createApp builds, use testApp.fromFactory((options) => createApp({ ...yours, ...options })).',
+      );
+    }
     const listener = typeof app === 'function' ? app : app.callback();
     return new TestApp(
       events,

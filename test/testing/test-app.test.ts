@@ -280,6 +280,20 @@ describe('testApp.fromListener(koa, testBus)', () => {
     );
   });
 
+  test('an app with a bus of its own is a TestingKitError pointing to fromFactory', async () => {
+    const events = createTestBus();
+    const app = createApp({ controllers: [UsersController] });
+
+    expect(() => testApp.fromListener(app, events)).toThrow(
+      expect.objectContaining({
+        code: 'KEB_TESTING_KIT',
+        hint: expect.stringContaining('testApp.fromFactory('),
+      }),
+    );
+    await app.close(0);
+    await events[Symbol.asyncDispose]();
+  });
+
   test('a bus that is not a TestBus is a TestingKitError (nothing would record)', () => {
     const bus = new EventBus();
     const koa = new Koa().use(eventScope(bus));
