@@ -18,14 +18,7 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
-/**
- * The real clock (globals resolved per call).
- *
- * @example
- * ```ts
- * createEventBus({ handlers, clock: systemClock }); // the default
- * ```
- */
+/** The real clock, the bus's default (globals resolved per call, so Jest's fake timers apply). */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
