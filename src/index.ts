@@ -74,6 +74,7 @@ export type {
   DiscardInfo,
   DiscardReason,
   HandlerErrorInfo,
+  RetryDecision,
 } from './kernel/hooks';
 export { consoleLogger, type Logger, silentLogger } from './kernel/logger';
 export type { PendingWork } from './kernel/pending-work';

@@ -1,4 +1,4 @@
-import type { EventBus } from '../bus/event-bus';
+import type { EventBus } from '../index';
 import { type EventRecording, RECORDING_OF } from './event-recording';
 import { TestingKitError } from './testing-kit-error';
 

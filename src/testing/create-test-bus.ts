@@ -1,7 +1,4 @@
-import type { EventBusOptions } from '../bus/bus-options';
-import { createEventBus } from '../bus/create-event-bus';
-import type { Class } from '../kernel/class';
-import { silentLogger } from '../kernel/logger';
+import { type Class, createEventBus, type EventBusOptions, silentLogger } from '../index';
 import { EventRecording } from './event-recording';
 import { TestBus } from './test-bus';
 

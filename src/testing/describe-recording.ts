@@ -1,5 +1,4 @@
-import type { EventEnvelope } from '../kernel/event-envelope';
-import type { DiscardReason } from '../kernel/hooks';
+import type { DiscardReason, EventEnvelope } from '../index';
 import type { RecordedOutcome, RecordedView } from './recorded';
 
 /** Formats values the way Jest prints them (`utils.stringify`), without colours. */

@@ -1,4 +1,4 @@
-import type { Class } from '../kernel/class';
+import type { Class } from '../index';
 
 /**
  * A read-only array of events with a typed filter. It compares equal to a plain

@@ -1,7 +1,10 @@
-import type { Class } from '../kernel/class';
-import type { DispatchReport } from '../kernel/dispatch-report';
-import type { EventEnvelope } from '../kernel/event-envelope';
-import type { DiscardReason, HandlerErrorInfo } from '../kernel/hooks';
+import type {
+  Class,
+  DiscardReason,
+  DispatchReport,
+  EventEnvelope,
+  HandlerErrorInfo,
+} from '../index';
 import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 
 /**

@@ -1,8 +1,12 @@
-import type { EventBusOptions } from '../bus/bus-options';
-import type { Class } from '../kernel/class';
-import type { DispatchReport } from '../kernel/dispatch-report';
-import type { EventEnvelope } from '../kernel/event-envelope';
-import type { BusHooks, DiscardReason, HandlerErrorInfo } from '../kernel/hooks';
+import type {
+  BusHooks,
+  Class,
+  DiscardReason,
+  DispatchReport,
+  EventBusOptions,
+  EventEnvelope,
+  HandlerErrorInfo,
+} from '../index';
 import { EventQueries, queriesOver } from './event-queries';
 import type { RecordedOutcome, RecordedView } from './recorded';
 

@@ -1,6 +1,5 @@
-import type { EventBus } from '../bus/event-bus';
 import { readSubscriptions } from '../handlers/metadata';
-import type { Class } from '../kernel/class';
+import type { Class, EventBus } from '../index';
 import { TestingKitError } from './testing-kit-error';
 
 /**

@@ -1,7 +1,4 @@
-import type { EventBus } from '../bus/event-bus';
-import type { Class } from '../kernel/class';
-import type { HandlerOutcome } from '../kernel/dispatch-report';
-import type { RetryDecision } from '../kernel/hooks';
+import type { Class, EventBus, HandlerOutcome, RetryDecision } from '../index';
 import { createTestBus } from './create-test-bus';
 import { EventQueries } from './event-queries';
 import { findHandlerMethod } from './find-handler-method';

@@ -1,6 +1,4 @@
-import type { DispatchReport, HandlerOutcome } from '../kernel/dispatch-report';
-import type { EventEnvelope } from '../kernel/event-envelope';
-import type { HandlerErrorInfo } from '../kernel/hooks';
+import type { DispatchReport, EventEnvelope, HandlerErrorInfo, HandlerOutcome } from '../index';
 import { type EventList, eventList } from './event-list';
 import { RECORDED, type Recorded, type RecordedOutcome, type RecordedView } from './recorded';
 

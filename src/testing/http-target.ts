@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../index';
 import { EphemeralServer } from './ephemeral-server';
 import { onClock } from './on-clock';
 import type { TestBus } from './test-bus';

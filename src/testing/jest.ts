@@ -1,4 +1,4 @@
-import type { Class } from '../kernel/class';
+import type { Class } from '../index';
 import type { OutcomeTarget } from './event-queries';
 import { eventBusMatchers } from './matchers';
 

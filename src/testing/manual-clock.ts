@@ -1,4 +1,4 @@
-import type { Clock } from '../kernel/clock';
+import type { Clock } from '../index';
 import { nextTurn } from './next-turn';
 import { TestingKitError } from './testing-kit-error';
 

@@ -1,5 +1,4 @@
-import type { Class } from '../kernel/class';
-import type { EventEnvelope } from '../kernel/event-envelope';
+import type { Class, EventEnvelope } from '../index';
 import {
   describeEnvelope,
   describeOutcome,

@@ -1,4 +1,4 @@
-import type { EventBus } from '../bus/event-bus';
+import type { EventBus } from '../index';
 import { ManualClock } from './manual-clock';
 
 /**

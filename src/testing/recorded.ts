@@ -1,7 +1,3 @@
-import type { DispatchReport, HandlerOutcome } from '../kernel/dispatch-report';
-import type { EventEnvelope } from '../kernel/event-envelope';
-import type { DiscardReason, HandlerErrorInfo } from '../kernel/hooks';
-
 /**
  * Key of the view the matchers read (see {@link Recorded}). `Symbol.for` so that two copies of the
  * package (a hoisting accident) still understand each other.
@@ -74,3 +70,11 @@ export function isRecorded(value: unknown): value is Recorded {
     typeof (value as Partial<Recorded>)[RECORDED] === 'function'
   );
 }
+
+import type {
+  DiscardReason,
+  DispatchReport,
+  EventEnvelope,
+  HandlerErrorInfo,
+  HandlerOutcome,
+} from '../index';

@@ -1,7 +1,5 @@
 import type { RequestListener } from 'node:http';
-import { type App, type AppOptions, createApp } from '../app';
-import type { Class } from '../kernel/class';
-import { silentLogger } from '../kernel/logger';
+import { type App, type AppOptions, type Class, createApp, silentLogger } from '../index';
 import { assertWired } from './assert-wired';
 import { EventRecording } from './event-recording';
 import { appTarget, listenerTarget } from './http-target';

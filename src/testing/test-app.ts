@@ -1,6 +1,4 @@
-import type { App } from '../app';
-import type { EventBus } from '../bus/event-bus';
-import type { Class } from '../kernel/class';
+import type { App, Class, EventBus } from '../index';
 import { EventQueries } from './event-queries';
 import type { HttpTarget } from './http-target';
 import { RECORDED, type RecordedView } from './recorded';

@@ -1,6 +1,4 @@
-import type { EventBus } from '../bus/event-bus';
-import type { Class } from '../kernel/class';
-import type { DispatchReport } from '../kernel/dispatch-report';
+import type { Class, DispatchReport, EventBus } from '../index';
 import { EventQueries } from './event-queries';
 import { type EventRecording, RECORDING_OF } from './event-recording';
 import { onClock } from './on-clock';

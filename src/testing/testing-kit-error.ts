@@ -1,4 +1,4 @@
-import { ErrorCode, KoaEventBusError } from '../kernel/errors';
+import { ErrorCode, KoaEventBusError } from '../index';
 
 /**
  * A testing-kit helper was used in a way that cannot work (a handler method

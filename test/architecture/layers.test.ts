@@ -77,6 +77,19 @@ describe('src/ layering', () => {
     expect(upward).toEqual([]);
   });
 
+  it('the testing kit is built on the public API: it imports only src/index.ts (and the handler metadata reader)', () => {
+    const internal: string[] = [];
+    for (const file of files.filter((f) => folderOf(f) === 'testing')) {
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        if (spec.startsWith('./')) continue;
+        // find-handler-method reads @OnEvent records of one class: no public verb gives them.
+        if (spec === '../index' || spec === '../handlers/metadata') continue;
+        internal.push(`src/${relative(SRC, file)} imports ${spec}`);
+      }
+    }
+    expect(internal).toEqual([]);
+  });
+
   it('the layers below http never import Koa', () => {
     const koa: string[] = [];
     for (const file of files) {
