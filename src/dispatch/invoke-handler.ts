@@ -1,7 +1,7 @@
 import type { Subscription } from '../handlers/subscription';
 import type { HandlerOutcome } from '../kernel/dispatch-report';
 import { withAttempt } from '../kernel/envelope';
-import { HandlerTimeoutError } from '../kernel/errors';
+import { HandlerTimeoutError, isNonRetriable } from '../kernel/errors';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import { catchRejection } from '../kernel/is-thenable';
 import type { DispatchHost } from './dispatch-host';
@@ -77,6 +77,7 @@ async function attempts(
       const willRetry =
         attempt < sub.retry.attempts &&
         !host.stopping &&
+        !isNonRetriable(error) &&
         allowsRetry(host, { envelope: seen, handlerId: sub.id, attempt, error });
       const delay = willRetry ? retryDelay(sub.retry, attempt + 1, host.random) : undefined;
       reportFailure(host, sub, seen, attempt, error, willRetry, delay);

@@ -26,6 +26,7 @@ export const ErrorCode = {
   InvalidEvent: 'KEB_INVALID_EVENT',
   HandlerTimeout: 'KEB_HANDLER_TIMEOUT',
   HandlerThrewNonError: 'KEB_HANDLER_THREW_NON_ERROR',
+  NonRetriable: 'KEB_NON_RETRIABLE',
   CausationDepthExceeded: 'KEB_CAUSATION_DEPTH_EXCEEDED',
   FollowUpBudgetExceeded: 'KEB_FOLLOW_UP_BUDGET_EXCEEDED',
   UnhandledEvent: 'KEB_UNHANDLED_EVENT',
@@ -318,6 +319,48 @@ export class HandlerThrewNonErrorError extends KoaEventBusError {
       'Throw Error instances so stack traces survive; the thrown value is on `err.thrown`.',
       { cause: thrown },
     );
+  }
+}
+
+/**
+ * Thrown by a handler to say "retrying cannot help": the attempt fails and goes
+ * straight to the dead letters, whatever the retry policy (a malformed
+ * address, a record that no longer exists). Recognised by its `code`, so an
+ * error from another copy of the package works too.
+ *
+ * @example
+ * ```ts
+ * @OnEvent(UserRegistered, { retry: { attempts: 5, backoffMs: 1_000 } })
+ * async send(event: UserRegistered) {
+ *   if (!event.email.includes('@')) throw new NonRetriableError(`not an address: ${event.email}`);
+ *   await this.mailer.welcome(event.email);
+ * }
+ * ```
+ */
+export class NonRetriableError extends KoaEventBusError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(
+      ErrorCode.NonRetriable,
+      message,
+      '(Not retried: dead-lettered at once; fix the data or the handler, then replay it.)',
+      options,
+    );
+  }
+}
+
+/**
+ * True for an error that says "do not retry" (`NonRetriableError`, by its code).
+ *
+ * @example
+ * ```ts
+ * createEventBus({ handlers, shouldRetry: ({ error }) => !isNonRetriable(error) && !isBadRequest(error) });
+ * ```
+ */
+export function isNonRetriable(err: unknown): boolean {
+  try {
+    return (err as { code?: unknown } | null)?.code === ErrorCode.NonRetriable;
+  } catch {
+    return false; // a revoked proxy: not a verdict we can read
   }
 }
 

@@ -3,6 +3,8 @@ import {
   type EventContext,
   EventHandler,
   type HandlerErrorInfo,
+  isNonRetriable,
+  NonRetriableError,
   OnEvent,
   type RetryPolicy,
   silentLogger,
@@ -203,5 +205,45 @@ describe('shouldRetry', () => {
     });
     const report = await bus.dispatch(new Charge('o'));
     expect(report.outcomes[0]?.attempts).toBe(1);
+  });
+});
+
+describe('NonRetriableError', () => {
+  it('fails the attempt and dead-letters it at once, whatever the retry policy', async () => {
+    const errors: HandlerErrorInfo[] = [];
+    const bus = createEventBus({ logger: silentLogger, hooks: { onError: (i) => errors.push(i) } });
+    let calls = 0;
+    bus.on(
+      Charge,
+      (e) => {
+        calls++;
+        throw new NonRetriableError(`order ${e.orderId} no longer exists`);
+      },
+      { id: 'charge', retry: { attempts: 5, backoffMs: 1_000 } },
+    );
+    const report = await bus.dispatch(new Charge('o-1'));
+    expect(calls).toBe(1);
+    expect(report.outcomes).toMatchObject([{ handlerId: 'charge', status: 'failed', attempts: 1 }]);
+    expect(errors.map((e) => [e.attempt, e.willRetry, e.error.message])).toEqual([
+      [1, false, expect.stringContaining('order o-1 no longer exists')],
+    ]);
+    expect(bus.deadLetters).toMatchObject([{ handlerId: 'charge', attempts: 1, reason: 'failed' }]);
+    expect(isNonRetriable(bus.deadLetters[0]?.error)).toBe(true);
+    expect(bus.deadLetters[0]?.error).toMatchObject({ code: 'KEB_NON_RETRIABLE' });
+  });
+
+  it('is recognised by its code: an error from another copy of the package is not retried either', async () => {
+    const bus = createEventBus({ logger: silentLogger });
+    let calls = 0;
+    bus.on(
+      Charge,
+      () => {
+        calls++;
+        throw Object.assign(new Error('foreign copy'), { code: 'KEB_NON_RETRIABLE' });
+      },
+      { retry: { attempts: 3 } },
+    );
+    await bus.dispatch(new Charge('o-2'));
+    expect(calls).toBe(1);
   });
 });

@@ -88,6 +88,7 @@ const RUNTIME_EXPORTS = [
   // errors
   'ErrorCode',
   'isKoaEventBusError',
+  'isNonRetriable',
   'KoaEventBusError',
   'HttpError',
   'BusClosedError',
@@ -106,6 +107,7 @@ const RUNTIME_EXPORTS = [
   'InvalidRouteDefinitionError',
   'MalformedBodyError',
   'MissingEventHandlerDecoratorError',
+  'NonRetriableError',
   'NotAHandlerClassError',
   'PayloadTooLargeError',
   'ReflectMetadataMissingError',
