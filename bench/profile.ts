@@ -57,7 +57,7 @@ async function loop(peerId: string, mode: Mode, count: number): Promise<void> {
   await inst.close();
 }
 
-function summarize(file: string, top = 25): void {
+export function summarize(file: string, top = 25): void {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -133,7 +133,9 @@ async function main(): Promise<void> {
   summarize(file);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

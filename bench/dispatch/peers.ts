@@ -8,11 +8,13 @@ import { type BenchEvent, type EventClass, hit, until } from '../lib/sink';
 
 /**
  * One bus set up for one scenario: `types` event classes, each with `handlersPerType` handlers.
- * Every handler is an async function whose whole body is `hit(event.n)`.
+ * Every handler is an async function whose whole body is `hit(event.n)`; with `sync: true`
+ * (bench/core) a plain function / method with the same body (the `direct` peer ignores it).
  */
 export interface Setup {
   types: EventClass[];
   handlersPerType: number;
+  sync?: boolean;
 }
 
 export interface Instance {
@@ -20,6 +22,13 @@ export interface Instance {
   dispatcher(type: EventClass): (e: BenchEvent) => Promise<unknown>;
   /** Fire-and-forget delivery of one event of `type` (completion is observed through `until`). */
   emitter(type: EventClass): (e: BenchEvent) => void;
+  /**
+   * Only where the library runs the listeners inside the call (node:events, eventemitter3, mitt):
+   * the bare call, nothing awaited. With sync handlers they have all run when it returns.
+   */
+  syncCall?(type: EventClass): (e: BenchEvent) => void;
+  /** Only koa-event-bus: resolves when everything emitted so far has been handled. */
+  drain?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +69,12 @@ function stringKeyed(
         ee.emit(name, e);
       };
     },
+    syncCall(type) {
+      const name = type.name;
+      return (e) => {
+        ee.emit(name, e);
+      };
+    },
     async close() {
       close();
     },
@@ -67,8 +82,16 @@ function stringKeyed(
 }
 
 /** Fresh listener functions per registration, so that no library can dedupe them. */
-function listeners(k: number): Array<(e: BenchEvent) => Promise<void>> {
-  return Array.from({ length: k }, () => async (e: BenchEvent) => hit(e.n));
+function listeners(k: number, sync = false): Array<(e: BenchEvent) => void | Promise<void>> {
+  return Array.from({ length: k }, () =>
+    sync
+      ? (e: BenchEvent): void => {
+          hit(e.n);
+        }
+      : async (e: BenchEvent): Promise<void> => {
+          hit(e.n);
+        },
+  );
 }
 
 class DirectHandler {
@@ -107,11 +130,11 @@ const nodeEvents: Peer = {
   id: 'node-events',
   label: 'node:events',
   how: 'emit() then await until the async listener(s) ran',
-  async create({ types, handlersPerType }) {
+  async create({ types, handlersPerType, sync }) {
     const { EventEmitter } = await import('node:events');
     const ee = new EventEmitter();
     ee.setMaxListeners(0);
-    for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
+    for (const t of types) for (const l of listeners(handlersPerType, sync)) ee.on(t.name, l);
     return stringKeyed(ee, handlersPerType, () => ee.removeAllListeners());
   },
 };
@@ -120,10 +143,10 @@ const eventemitter3: Peer = {
   id: 'eventemitter3',
   label: 'eventemitter3',
   how: 'emit() then await until the async listener(s) ran',
-  async create({ types, handlersPerType }) {
+  async create({ types, handlersPerType, sync }) {
     const { default: EventEmitter3 } = await import('eventemitter3');
     const ee = new EventEmitter3();
-    for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
+    for (const t of types) for (const l of listeners(handlersPerType, sync)) ee.on(t.name, l);
     return stringKeyed(ee, handlersPerType, () => ee.removeAllListeners());
   },
 };
@@ -132,10 +155,10 @@ const mittPeer: Peer = {
   id: 'mitt',
   label: 'mitt',
   how: 'emit() then await until the async listener(s) ran',
-  async create({ types, handlersPerType }) {
+  async create({ types, handlersPerType, sync }) {
     const { default: mitt } = await import('mitt');
     const bus = mitt<Record<string, BenchEvent>>();
-    for (const t of types) for (const l of listeners(handlersPerType)) bus.on(t.name, l);
+    for (const t of types) for (const l of listeners(handlersPerType, sync)) bus.on(t.name, l);
     return stringKeyed(bus, handlersPerType, () => bus.all.clear());
   },
 };
@@ -144,10 +167,10 @@ const emittery: Peer = {
   id: 'emittery',
   label: 'emittery',
   how: 'await emit() (resolves when all listeners have settled)',
-  async create({ types, handlersPerType }) {
+  async create({ types, handlersPerType, sync }) {
     const { default: Emittery } = await import('emittery');
     const em = new Emittery<Record<string, BenchEvent>>();
-    for (const t of types) for (const l of listeners(handlersPerType)) em.on(t.name, l);
+    for (const t of types) for (const l of listeners(handlersPerType, sync)) em.on(t.name, l);
     return {
       dispatcher(type) {
         const name = type.name;
@@ -170,10 +193,10 @@ const eventemitter2: Peer = {
   id: 'eventemitter2',
   label: 'eventemitter2',
   how: 'await emitAsync()',
-  async create({ types, handlersPerType }) {
+  async create({ types, handlersPerType, sync }) {
     const { EventEmitter2 } = await import('eventemitter2');
     const ee = new EventEmitter2({ maxListeners: 0 });
-    for (const t of types) for (const l of listeners(handlersPerType)) ee.on(t.name, l);
+    for (const t of types) for (const l of listeners(handlersPerType, sync)) ee.on(t.name, l);
     return {
       dispatcher(type) {
         const name = type.name;
@@ -195,17 +218,23 @@ const eventemitter2: Peer = {
 /** Builds `handlersPerType` handler classes per event type, decorated for the given library. */
 function handlerClasses(
   setup: Setup,
-  decorate: (cls: new () => { handle(e: BenchEvent): Promise<void> }, type: EventClass) => void,
+  decorate: (cls: new () => { handle(e: BenchEvent): unknown }, type: EventClass) => void,
 ): Array<new () => unknown> {
   const out: Array<new () => unknown> = [];
   for (const type of setup.types) {
     for (let i = 0; i < setup.handlersPerType; i++) {
       const cls = named(
-        class {
-          async handle(e: BenchEvent): Promise<void> {
-            hit(e.n);
-          }
-        },
+        setup.sync
+          ? class {
+              handle(e: BenchEvent): void {
+                hit(e.n);
+              }
+            }
+          : class {
+              async handle(e: BenchEvent): Promise<void> {
+                hit(e.n);
+              }
+            },
         `${type.name}Handler${i}`,
       );
       decorate(cls, type);
@@ -214,6 +243,9 @@ function handlerClasses(
   }
   return out;
 }
+
+/** What tsc emits as design:returntype: Promise for an async method, undefined for `: void`. */
+const returnType = (setup: Setup): unknown => (setup.sync ? undefined : Promise);
 
 const nestEventEmitter: Peer = {
   id: 'nest-event-emitter',
@@ -224,7 +256,7 @@ const nestEventEmitter: Peer = {
     const { NestFactory } = await import('@nestjs/core');
     const { EventEmitter2, EventEmitterModule, OnEvent } = await import('@nestjs/event-emitter');
     const providers = handlerClasses(setup, (cls, type) => {
-      decorateMethod(cls, 'handle', [OnEvent(type.name)], [type]);
+      decorateMethod(cls, 'handle', [OnEvent(type.name)], [type], returnType(setup));
       decorateClass(cls, [Injectable()]);
     });
     const BenchModule = decorateClass(class BenchModule {}, [
@@ -297,7 +329,13 @@ const koaEventBus: Peer = {
   async create(setup) {
     const ours = await loadOurs();
     const handlers = handlerClasses(setup, (cls, type) => {
-      decorateMethod(cls, 'handle', [ours.OnEvent(type) as MethodDecorator], [type]);
+      decorateMethod(
+        cls,
+        'handle',
+        [ours.OnEvent(type) as MethodDecorator],
+        [type],
+        returnType(setup),
+      );
       decorateClass(cls, [ours.EventHandler()]);
     });
     const bus = ours.createEventBus({ handlers });
@@ -310,6 +348,7 @@ const koaEventBus: Peer = {
           bus.emit(e);
         };
       },
+      drain: () => bus.drain(),
       async close() {
         await bus.drain();
         await bus.close();

@@ -9,6 +9,7 @@ export function decorateMethod(
   key: string,
   decorators: MethodDecorator[],
   paramTypes: unknown[],
+  returnType: unknown = Promise,
 ): void {
   const proto = cls.prototype as object;
   const desc = Object.getOwnPropertyDescriptor(proto, key);
@@ -17,7 +18,7 @@ export function decorateMethod(
     ...decorators,
     Reflect.metadata('design:type', Function),
     Reflect.metadata('design:paramtypes', paramTypes),
-    Reflect.metadata('design:returntype', Promise),
+    Reflect.metadata('design:returntype', returnType),
   ];
   const out = Reflect.decorate(all, proto, key, desc);
   Object.defineProperty(proto, key, out ?? desc);

@@ -7,8 +7,12 @@
  */
 export type Ours = typeof import('../../src/index');
 
+/**
+ * `KEB_BENCH_SRC` (an absolute path to a compiled src/index.js) replaces the copy compiled with the
+ * benches: bench/core/run.sh sets it per child to benchmark another commit's src/, or a snapshot.
+ */
 export function loadOurs(): Ours {
-  return require('../../src/index') as Ours;
+  return require(process.env.KEB_BENCH_SRC || '../../src/index') as Ours;
 }
 
 /** Why a bench that needs `names` from src/index cannot run, or undefined when it can. */
