@@ -81,4 +81,10 @@ export type {
 export { consoleLogger, type Logger, silentLogger } from './kernel/logger';
 export type { PendingWork } from './kernel/pending-work';
 export { InMemoryTransport } from './transport/in-memory-transport';
-export type { Deliver, Transport } from './transport/transport';
+export type {
+  AttemptOutcome,
+  HandlerBinding,
+  ReceivedEnvelope,
+  Transport,
+  TransportHost,
+} from './transport/transport';

@@ -9,6 +9,7 @@ import {
 } from '../kernel/errors';
 import type { BusHooks, DiscardReason } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
+import type { ReceivedEnvelope } from '../transport/transport';
 import type { EventNames } from './event-names';
 import type { ScopeLineage } from './event-scope';
 
@@ -60,6 +61,28 @@ export class EnvelopeFactory {
     });
     if (o.hooks.onEmitted) callHook(o, 'onEmitted', envelope);
     return envelope;
+  }
+
+  /** Rebuilds an envelope received from a broker (ids and lineage as they travelled). */
+  receive(r: ReceivedEnvelope): Envelope {
+    return new Envelope(
+      {
+        event: r.event,
+        eventClass: r.eventClass,
+        name: r.name,
+        version: r.version,
+        occurredAt: r.occurredAt.getTime(),
+        newId: this.o.newId,
+        correlationId: r.correlationId,
+        received: { id: r.id, causationId: r.causationId, depth: r.depth },
+      },
+      r.attempt,
+    );
+  }
+
+  /** Wire name and version of an event class. */
+  nameOfClass(eventClass: Function): { name: string; version: number } {
+    return this.o.names.ofClass(eventClass);
   }
 
   /** The wire name of an emitted value (throws `InvalidEventError` for non-events). */

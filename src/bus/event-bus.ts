@@ -116,6 +116,7 @@ export class EventBus {
     ];
     for (const cls of new Set(classes))
       this.subscriptions.add(buildSubscriptions(cls, this.resolver, this.defaults));
+    this.pipeline.connect();
   }
 
   /**
@@ -260,6 +261,21 @@ export class EventBus {
   }
 
   /**
+   * Resolves when the transport is connected (at once for the in-memory
+   * transport); rejects with a broker transport's connection error. A worker
+   * awaits it before it reports itself ready.
+   *
+   * @example
+   * ```ts
+   * const bus = createEventBus({ handlers, transport: rabbitmqTransport({ app: 'shop', consume: true }) });
+   * await bus.ready();
+   * ```
+   */
+  ready(): Promise<void> {
+    return this.pipeline.ready();
+  }
+
+  /**
    * Resolves when nothing is buffered, queued, running or waiting for a retry
    * (follow-ups included). With `timeoutMs`, rejects with `DrainTimeoutError`
    * saying what was left.
@@ -329,6 +345,7 @@ export class EventBus {
   private async doClose(timeoutMs: number): Promise<CloseReport> {
     const pipeline = this.pipeline;
     pipeline.closing = true;
+    await pipeline.stopReceiving();
     let drained = true;
     let stopped: { discarded: EventEnvelope[]; lost: LostEvent[] } = { discarded: [], lost: [] };
     try {

@@ -1,17 +1,27 @@
 import type { DispatchHost } from '../dispatch/dispatch-host';
 import { Dispatcher } from '../dispatch/dispatcher';
+import { UNTIMED } from '../dispatch/elapsed';
+import { invokeHandler } from '../dispatch/invoke-handler';
+import { retryDelay } from '../dispatch/retry-delay';
 import { RunningInvocations } from '../dispatch/running-invocations';
+import type { Subscription } from '../handlers/subscription';
 import type { SubscriptionMap } from '../handlers/subscription-map';
 import { callHook } from '../kernel/call-hook';
 import type { Clock } from '../kernel/clock';
 import type { DispatchReport } from '../kernel/dispatch-report';
-import type { Envelope } from '../kernel/envelope';
+import { classOf, type Envelope } from '../kernel/envelope';
 import { BusClosedError, BusOverflowError } from '../kernel/errors';
 import type { EventEnvelope } from '../kernel/event-envelope';
 import type { BusHooks, DeadLetter, DiscardReason, RetryDecision } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
 import type { PendingWork } from '../kernel/pending-work';
-import type { Transport } from '../transport/transport';
+import type {
+  AttemptOutcome,
+  HandlerBinding,
+  ReceivedEnvelope,
+  Transport,
+  TransportHost,
+} from '../transport/transport';
 import type { EmitOptions } from './emit-options';
 import type { EnvelopeFactory } from './envelope-factory';
 import { EventScope, type ScopeLineage } from './event-scope';
@@ -46,7 +56,7 @@ export interface EventPipelineOptions {
  * dispatcher are handed this object itself (the dispatcher as its
  * `DispatchHost`); every count changes here.
  */
-export class EventPipeline implements DispatchHost {
+export class EventPipeline implements DispatchHost, TransportHost {
   readonly logger: Logger;
   readonly hooks: BusHooks;
   readonly clock: Clock;
@@ -73,6 +83,7 @@ export class EventPipeline implements DispatchHost {
   private readonly transport: Transport;
   private readonly o: EventPipelineOptions;
   private readonly released = () => this.settled();
+  private connection: Promise<void> = Promise.resolve();
 
   constructor(options: EventPipelineOptions) {
     this.o = options;
@@ -91,7 +102,34 @@ export class EventPipeline implements DispatchHost {
       options.dispatchFilter,
     );
     this.transport = options.transport;
-    this.transport.connect(this.deliver);
+  }
+
+  /**
+   * Connects the transport, once the bus's handlers are subscribed (a broker
+   * transport declares a queue per handler). A failed connection is logged
+   * and counted as a fault; `ready()` rejects with it.
+   */
+  connect(): void {
+    let connected: void | Promise<void>;
+    try {
+      connected = this.transport.connect(this);
+    } catch (err) {
+      this.connection = Promise.reject(err);
+      this.connection.catch(() => {}); // reported here; ready() rethrows it
+      this.faultWith(err, {}, 'transport.connect() threw: events cannot be published');
+      return;
+    }
+    if (connected instanceof Promise) {
+      this.connection = connected;
+      connected.catch((err) =>
+        this.faultWith(err, {}, 'transport.connect() failed: events cannot be published'),
+      );
+    }
+  }
+
+  /** Resolves when the transport is connected; rejects with its connection error. */
+  ready(): Promise<void> {
+    return this.connection;
   }
 
   // --- emit: admission, envelope, buffer or publish ---------------------------
@@ -192,24 +230,96 @@ export class EventPipeline implements DispatchHost {
       this.discard(envelopes, { kind: 'closed', state: 'late' });
       return;
     }
+    let published: void | Promise<void>;
     try {
-      this.transport.publish(envelopes);
+      published = this.transport.publish(envelopes);
     } catch (err) {
-      this.faultWith(
-        err,
-        { events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
-        'transport.publish() threw: these events were not published',
+      this.publishFailed(envelopes, err);
+      return;
+    }
+    if (published instanceof Promise) {
+      const n = envelopes.length;
+      this.work.add('publishing', n);
+      published.then(
+        () => this.work.done('publishing', n),
+        (err) => {
+          this.publishFailed(envelopes, err);
+          this.work.done('publishing', n);
+        },
       );
-      this.discard(envelopes, { kind: 'publish-failed', error: err });
     }
   }
 
-  /** The transport's delivery: envelopes to run in this process. */
-  private readonly deliver = (envelopes: readonly EventEnvelope[]): void => {
+  /** What could not be published is reported by event id, never silently lost. */
+  private publishFailed(envelopes: readonly EventEnvelope[], err: unknown): void {
+    this.logger.error(
+      { err, events: envelopes.map((e) => ({ id: e.id, event: e.name })) },
+      `${envelopes.length} event(s) could not be published (reported to onDiscard, reason publish-failed)`,
+    );
+    this.discard(envelopes, { kind: 'publish-failed', error: err });
+  }
+
+  /** The transport's local delivery: envelopes to run in this process, through every handler. */
+  deliver(envelopes: readonly EventEnvelope[]): void {
     if (envelopes.length === 0) return;
     this.work.add('queued', envelopes.length);
     this.dispatcher.enqueue(envelopes);
-  };
+  }
+
+  /** One binding per (handler, event class): what a broker transport declares queues for. */
+  get bindings(): readonly HandlerBinding[] {
+    const out: HandlerBinding[] = [];
+    for (const [eventClass, subs] of this.o.subscriptions.entries()) {
+      const { name, version } = this.envelopes.nameOfClass(eventClass);
+      for (const sub of subs)
+        out.push({
+          handlerId: sub.id,
+          eventClass,
+          eventName: name,
+          eventVersion: version,
+          maxAttempts: sub.retry.attempts,
+          delayBeforeAttempt: (n) => retryDelay(sub.retry, n, this.random),
+        });
+    }
+    return out;
+  }
+
+  receive(received: ReceivedEnvelope): EventEnvelope {
+    return this.envelopes.receive(received);
+  }
+
+  /** One attempt of one handler for a received envelope (a broker's delivery). */
+  async runAttempt(envelope: EventEnvelope, handlerId: string): Promise<AttemptOutcome> {
+    let sub: Subscription | undefined;
+    try {
+      for (const group of this.o.subscriptions.route(classOf(envelope)).groups)
+        sub ??= group.find((s) => s.id === handlerId);
+    } catch (err) {
+      this.fault(err, envelope);
+    }
+    if (!sub) {
+      const error = new Error(
+        `no handler "${handlerId}" for ${envelope.name} in this process: deploy the worker with that handler, or delete its queue`,
+      );
+      this.logger.error({ err: error, eventId: envelope.id, handlerId }, error.message);
+      return { status: 'failed', error, willRetry: false };
+    }
+    this.work.add('dispatching');
+    try {
+      const r = await invokeHandler(
+        this,
+        sub,
+        envelope,
+        this.timed ? performance.now() : UNTIMED,
+        true,
+      );
+      return r.error
+        ? { status: r.status, error: r.error, willRetry: r.willRetry === true }
+        : { status: r.status, willRetry: false };
+    } finally {
+      this.work.done('dispatching');
+    }
+  }
 
   started(): void {
     this.work.add('dispatching');
@@ -260,6 +370,15 @@ export class EventPipeline implements DispatchHost {
   private faultWith(err: unknown, fields: object, message: string): void {
     this.faults++;
     this.logger.error({ err, ...fields }, message);
+  }
+
+  /** close() started: a broker transport stops taking deliveries (in-flight ones finish). */
+  async stopReceiving(): Promise<void> {
+    try {
+      await this.transport.stopReceiving?.();
+    } catch (err) {
+      this.faultWith(err, {}, 'transport.stopReceiving() failed');
+    }
   }
 
   /** After close(): a late commit becomes a reported discard, then the transport stops. */

@@ -13,6 +13,7 @@ export class WorkTracker {
     queued: 0,
     dispatching: 0,
     retrying: 0,
+    publishing: 0,
   };
   private waiters: Array<() => void> = [];
 
@@ -28,7 +29,7 @@ export class WorkTracker {
   /** Events accepted and not yet finished: what `maxInFlight` bounds. */
   inFlight(): number {
     const p = this.pending;
-    return p.buffered + p.queued + p.dispatching;
+    return p.buffered + p.queued + p.dispatching + p.publishing;
   }
 
   isIdle(): boolean {
@@ -38,7 +39,8 @@ export class WorkTracker {
       p.openScopes === 0 &&
       p.queued === 0 &&
       p.dispatching === 0 &&
-      p.retrying === 0
+      p.retrying === 0 &&
+      p.publishing === 0
     );
   }
 

@@ -24,28 +24,37 @@ import { collectReturnedEvents } from './returned-events';
  * common case, and a promise per event doubles its cost). Anything else — a
  * promise, a throw — goes on in {@link attempts}, one async function with the
  * retry loop.
+ *
+ * The first attempt is `envelope.attempt` (1 on the bus; a broker's delivery
+ * count for a received event). `once`: a broker transport retries by
+ * delivering again, so a failure that will be retried returns at once (with
+ * `willRetry`) instead of waiting here.
  */
 export function invokeHandler(
   host: DispatchHost,
   sub: Subscription,
   envelope: EventEnvelope,
   started: number,
-): HandlerOutcome | Promise<HandlerOutcome> {
+  once = false,
+): AttemptResult | Promise<AttemptResult> {
   if (sub.when) {
     const early = whenOutcome(host, sub, envelope, started);
     if (early) return early;
   }
-  const ctx = new InvocationContext(envelope, sub.id, 1, envelope, host);
+  const ctx = new InvocationContext(envelope, sub.id, envelope.attempt, envelope, host);
   const first = start(host, sub, ctx);
-  if (first instanceof Promise) return attempts(host, sub, envelope, started, ctx, first);
+  if (first instanceof Promise) return attempts(host, sub, envelope, started, ctx, first, once);
   try {
     collectReturnedEvents(first, ctx);
-    return succeeded(sub, 1, first, ctx.commit(), started);
+    return succeeded(sub, envelope.attempt, first, ctx.commit(), started);
   } catch (thrown) {
     // A returned value that cannot be inspected (a revoked proxy as an array...).
-    return attempts(host, sub, envelope, started, ctx, Promise.reject(thrown));
+    return attempts(host, sub, envelope, started, ctx, Promise.reject(thrown), once);
   }
 }
+
+/** A handler's outcome; `willRetry` on a failure that a broker will deliver again (`once`). */
+export type AttemptResult = HandlerOutcome & { readonly willRetry?: boolean };
 
 /**
  * Settles attempt 1 (`first`: its pending result) and runs the retries. Never
@@ -59,11 +68,12 @@ async function attempts(
   started: number,
   firstCtx: InvocationContext,
   first: unknown,
-): Promise<HandlerOutcome> {
+  once: boolean,
+): Promise<AttemptResult> {
   let ctx = firstCtx;
   let result = first;
   try {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = envelope.attempt; ; attempt++) {
       let error: Error;
       try {
         const value = result instanceof Promise ? await settled(host, sub, ctx, result) : result;
@@ -92,6 +102,16 @@ async function attempts(
           started,
           host.stopping ? 'closed' : 'failed',
         );
+      if (once)
+        return {
+          handlerId: sub.id,
+          status: 'failed',
+          attempts: attempt,
+          durationMs: elapsedSince(started),
+          error,
+          followUps: NO_ENVELOPES,
+          willRetry: true,
+        };
       if (!(await host.sleep(delay ?? 0, seen, sub.id))) {
         host.logger.error(
           { err: error, handlerId: sub.id, eventId: envelope.id, attempt },

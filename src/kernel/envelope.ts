@@ -26,6 +26,16 @@ export interface EnvelopeInit<E> {
   readonly parent?: Envelope | undefined;
   /** A root event's correlation id (a request's); default: the event's own id. */
   readonly correlationId?: string | undefined;
+  /**
+   * An event received from a broker: its identity and lineage as they
+   * travelled (its parent lives in another process). It is the root of this
+   * process's follow-up budget.
+   */
+  readonly received?: {
+    readonly id: string;
+    readonly causationId: string | null;
+    readonly depth: number;
+  };
 }
 
 /**
@@ -54,12 +64,16 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
   descendants = 0;
   private readonly at: number;
   private readonly correlation: string | undefined;
+  /** The causation id of a received envelope (its parent is not here). */
+  private readonly causation: string | null;
+  private readonly received: EnvelopeInit<E>['received'];
   private readonly newId: () => string;
   private _id: string | undefined;
   private _date: Date | undefined;
 
   constructor(init: EnvelopeInit<E>, attempt = 1, id?: string) {
     const parent = init.parent;
+    const received = init.received;
     this.event = init.event;
     this.eventClass = init.eventClass;
     this.name = init.name;
@@ -68,10 +82,12 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
     this.newId = init.newId;
     this.parent = parent;
     this.root = parent ? parent.root : this;
-    this.depth = parent ? parent.depth + 1 : 0;
+    this.depth = parent ? parent.depth + 1 : (received?.depth ?? 0);
     this.correlation = parent ? parent.correlationId : init.correlationId;
+    this.causation = received?.causationId ?? null;
+    this.received = received;
     this.attempt = attempt;
-    this._id = id;
+    this._id = id ?? received?.id;
   }
 
   get id(): string {
@@ -81,7 +97,7 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
 
   /** The id of the event whose handler emitted this one (read lazily: ids cost time and memory). */
   get causationId(): string | null {
-    return this.parent ? this.parent.id : null;
+    return this.parent ? this.parent.id : this.causation;
   }
 
   get correlationId(): string {
@@ -104,6 +120,7 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
       newId: this.newId,
       parent: this.parent,
       correlationId: this.correlationId,
+      received: this.received,
     };
     return new Envelope(init, attempt, this.id);
   }

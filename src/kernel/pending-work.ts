@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * console.log(bus.pending()); // { buffered: 0, openScopes: 1, queued: 3, dispatching: 2, retrying: 0 }
+ * console.log(bus.pending()); // { buffered: 0, openScopes: 1, queued: 3, dispatching: 2, retrying: 0, publishing: 0 }
  * ```
  */
 export interface PendingWork {
@@ -17,4 +17,6 @@ export interface PendingWork {
   dispatching: number;
   /** Retry timers armed. */
   retrying: number;
+  /** Events handed to an asynchronous transport (a broker) and not yet confirmed. */
+  publishing: number;
 }

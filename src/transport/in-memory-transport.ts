@@ -1,9 +1,9 @@
 import type { EventEnvelope } from '../kernel/event-envelope';
-import type { Deliver, Transport } from './transport';
+import type { Transport, TransportHost } from './transport';
 
 /**
- * The default transport: committed envelopes go straight to this process's
- * dispatcher, in order, with no serialization.
+ * The default transport: what a scope commits runs in this process, through
+ * every local handler, with no serialization and nothing to connect.
  *
  * @example
  * ```ts
@@ -11,21 +11,21 @@ import type { Deliver, Transport } from './transport';
  * ```
  */
 export class InMemoryTransport implements Transport {
-  private deliver: Deliver | undefined;
+  private host: TransportHost | undefined;
 
-  connect(deliver: Deliver): void {
-    this.deliver = deliver;
+  connect(host: TransportHost): void {
+    this.host = host;
   }
 
   publish(envelopes: readonly EventEnvelope[]): void {
-    if (!this.deliver)
+    if (!this.host)
       throw new Error(
         'InMemoryTransport.publish() before connect(): pass the transport to createEventBus().',
       );
-    this.deliver(envelopes);
+    this.host.deliver(envelopes);
   }
 
   async close(): Promise<void> {
-    this.deliver = undefined;
+    this.host = undefined;
   }
 }

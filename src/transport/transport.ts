@@ -1,35 +1,94 @@
+import type { Class } from '../kernel/class';
 import type { EventEnvelope } from '../kernel/event-envelope';
+import type { Logger } from '../kernel/logger';
 
 /**
- * Hands envelopes to the local dispatcher (what a transport calls on delivery).
+ * The seam between a bus and where its committed events go. The in-memory
+ * transport hands them straight back to `host.deliver` (every local handler
+ * runs in this process); a broker transport publishes them, and consumes one
+ * queue per handler id, running each delivery with `host.runAttempt`.
  *
  * @example
  * ```ts
- * class MyTransport implements Transport {
- *   private deliver?: Deliver;
- *   connect(deliver: Deliver) { this.deliver = deliver; }
- *   publish(envelopes: readonly EventEnvelope[]) { this.deliver?.(envelopes); }
- *   async close() {}
- * }
- * ```
- */
-export type Deliver = (envelopes: readonly EventEnvelope[]) => void;
-
-/**
- * The seam between committed events and whoever runs their handlers. The
- * in-memory transport (default) delivers straight to this process's
- * dispatcher; a broker transport publishes and lets workers consume.
- *
- * @example
- * ```ts
- * const bus = createEventBus({ handlers, transport: new InMemoryTransport() });
+ * const bus = createEventBus({ handlers, transport: new InMemoryTransport() }); // the default
  * ```
  */
 export interface Transport {
-  /** Called once by the bus with its local delivery function. */
-  connect(deliver: Deliver): void;
-  /** Publishes committed envelopes (in emission order). */
-  publish(envelopes: readonly EventEnvelope[]): void;
+  /**
+   * Called once by the bus, at construction. A broker transport connects
+   * here (a returned promise is awaited by `bus.ready()`; a rejection is
+   * logged and counted as a fault) and starts consuming if it is a worker.
+   */
+  connect(host: TransportHost): void | Promise<void>;
+  /**
+   * Publishes committed envelopes, in emission order. May be asynchronous and
+   * may fail: the bus counts a pending publish as pending work (`drain()`
+   * waits for it), and reports what could not be published, by event id, to
+   * `onDiscard` (reason `publish-failed`). Retrying a failed publish
+   * (reconnect, republish what was not confirmed) is the transport's job.
+   */
+  publish(envelopes: readonly EventEnvelope[]): void | Promise<void>;
+  /** Stop taking new deliveries (cancel consumers); called when `bus.close()` starts. */
+  stopReceiving?(): Promise<void>;
   /** Stops the transport; called by `bus.close()` after draining. */
   close(): Promise<void>;
+}
+
+/** What a bus offers its transport. */
+export interface TransportHost {
+  /** Runs every local handler of these envelopes in this process (the in-memory path). */
+  deliver(envelopes: readonly EventEnvelope[]): void;
+  /** One binding per (handler, event class) this bus runs: what a broker binds queues for. */
+  readonly bindings: readonly HandlerBinding[];
+  /** Rebuilds an envelope received from a broker, with its ids and lineage as they travelled. */
+  receive(received: ReceivedEnvelope): EventEnvelope;
+  /**
+   * Runs one attempt (`envelope.attempt`) of one handler for a received
+   * envelope: isolation, timeout, follow-ups (published through this
+   * transport, with causation) and `onError`; after the last attempt, the dead
+   * letter and `onDeadLetter`. Never rejects. Counted as pending work.
+   */
+  runAttempt(envelope: EventEnvelope, handlerId: string): Promise<AttemptOutcome>;
+  readonly logger: Logger;
+}
+
+/** A handler as a broker sees it: its queue, what it is bound to, its retry policy. */
+export interface HandlerBinding {
+  readonly handlerId: string;
+  readonly eventClass: Class<object>;
+  /** The event's wire name (`@Event(name)`, else the class name): the routing key. */
+  readonly eventName: string;
+  readonly eventVersion: number;
+  /** Attempts in all (1: no retry). */
+  readonly maxAttempts: number;
+  /** The wait in ms before attempt `n` (n ≥ 2), per the handler's retry policy. */
+  delayBeforeAttempt(n: number): number;
+}
+
+/** The identity and lineage of an event as it travelled through a broker. */
+export interface ReceivedEnvelope {
+  readonly id: string;
+  readonly eventClass: Class<object>;
+  readonly name: string;
+  readonly version: number;
+  readonly occurredAt: Date;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly depth: number;
+  /** 1-based delivery attempt. */
+  readonly attempt: number;
+  /** The event instance (already transformed and validated). */
+  readonly event: object;
+}
+
+/** How one attempt of one handler ended. */
+export interface AttemptOutcome {
+  readonly status: 'succeeded' | 'failed' | 'skipped';
+  readonly error?: Error;
+  /**
+   * For a failure: deliver it again (attempt + 1, after `delayBeforeAttempt`),
+   * or not (the last attempt, a `NonRetriableError`, a `shouldRetry` veto, or
+   * the bus is closing) — then it is a dead letter.
+   */
+  readonly willRetry: boolean;
 }

@@ -522,7 +522,7 @@ function buildCase(s: Scenario) {
 }
 
 const HOSTILE_ID = 'Hostile.poke';
-const IDLE = { buffered: 0, openScopes: 0, queued: 0, dispatching: 0, retrying: 0 };
+const IDLE = { buffered: 0, openScopes: 0, queued: 0, dispatching: 0, retrying: 0, publishing: 0 };
 
 /**
  * Unhandled rejections and uncaught exceptions, caught on the host process.

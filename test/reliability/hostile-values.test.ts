@@ -91,6 +91,7 @@ async function expectBusStillWorks(bus: EventBus, healthy: Healthy) {
     queued: 0,
     dispatching: 0,
     retrying: 0,
+    publishing: 0,
   });
   bus.emit(new Normal(42));
   await bus.drain(2_000);

@@ -245,6 +245,7 @@ describe('handlerHarness', () => {
       queued: 0,
       dispatching: 0,
       retrying: 0,
+      publishing: 0,
     });
   });
 });

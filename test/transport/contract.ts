@@ -1,6 +1,5 @@
 import {
   createEventBus,
-  type Deliver,
   Event,
   type EventBus,
   type EventBusOptions,
@@ -10,6 +9,7 @@ import {
   OnEvent,
   silentLogger,
   type Transport,
+  type TransportHost,
 } from 'koa-event-bus';
 import { ManualClock } from 'koa-event-bus/testing';
 import { gate } from '../fixtures/gate';
@@ -44,12 +44,13 @@ interface Published {
 function watched(inner: Transport): { transport: Transport; published: Published } {
   const published: Published = { batches: [] };
   const transport: Transport = {
-    connect: (deliver: Deliver) => inner.connect(deliver),
+    connect: (host: TransportHost) => inner.connect(host),
     publish: (envelopes: readonly EventEnvelope[]) => {
       published.batches.push(envelopes.map((e) => `${e.name}:${(e.event as Step).n}`));
-      inner.publish(envelopes);
+      return inner.publish(envelopes);
     },
     close: () => inner.close(),
+    ...(inner.stopReceiving ? { stopReceiving: () => inner.stopReceiving!() } : {}),
   };
   return { transport, published };
 }
