@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 
 export { type App, type AppCloseReport, type AppOptions, createApp } from './app';
+export { startWorker, type Worker, type WorkerOptions } from './worker';
 export type { EventBusOptions } from './bus/bus-options';
 export type { CloseReport, EventDescription, LostEvent, LostState } from './bus/close-report';
 export { createEventBus } from './bus/create-event-bus';

@@ -51,6 +51,7 @@ test('require() finds every entry point by name', () => {
 const RUNTIME_EXPORTS = [
   // app and bus
   'createApp',
+  'startWorker',
   'createEventBus',
   'EventBus',
   'InMemoryTransport',
