@@ -76,7 +76,17 @@ async function attempts(
     for (let attempt = envelope.attempt; ; attempt++) {
       let error: Error;
       try {
-        const value = result instanceof Promise ? await settled(host, sub, ctx, result) : result;
+        let value = result;
+        if (result instanceof Promise) {
+          host.running.add(ctx); // close() names (and aborts) what has not settled
+          try {
+            value = await (sub.timeoutMs === undefined
+              ? result
+              : withTimeout(host, sub, ctx, result));
+          } finally {
+            ctx.release();
+          }
+        }
         collectReturnedEvents(value, ctx);
         return succeeded(sub, attempt, value, ctx.commit(), started);
       } catch (thrown) {
@@ -172,21 +182,6 @@ function promiseOf(value: unknown): Promise<unknown> | undefined {
   return new Promise((resolve, reject) => {
     thenMethod.call(value, resolve, reject);
   });
-}
-
-/** Waits for a pending attempt, named by `close()` meanwhile, bounded by the handler's timeout. */
-async function settled(
-  host: DispatchHost,
-  sub: Subscription,
-  ctx: InvocationContext,
-  pending: Promise<unknown>,
-): Promise<unknown> {
-  host.running.add(ctx);
-  try {
-    return await (sub.timeoutMs === undefined ? pending : withTimeout(host, sub, ctx, pending));
-  } finally {
-    ctx.release();
-  }
 }
 
 function withTimeout(
