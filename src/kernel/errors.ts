@@ -43,6 +43,9 @@ export const ErrorCode = {
   UnsupportedMediaType: 'KEB_UNSUPPORTED_MEDIA_TYPE',
   InvalidRouteDefinition: 'KEB_INVALID_ROUTE_DEFINITION',
   TestingKit: 'KEB_TESTING_KIT',
+  EventEncodeFailed: 'KEB_EVENT_ENCODE_FAILED',
+  EventDecodeFailed: 'KEB_EVENT_DECODE_FAILED',
+  DuplicateEventName: 'KEB_DUPLICATE_EVENT_NAME',
 } as const;
 
 /**
@@ -664,6 +667,113 @@ export class InvalidRouteDefinitionError extends KoaEventBusError {
       ErrorCode.InvalidRouteDefinition,
       `Invalid route definition at ${where}: ${problem}.`,
       'See docs/guide/http.md for the controller decorators.',
+    );
+  }
+}
+
+/**
+ * An event could not be serialized for a broker: class-transformer or
+ * `JSON.stringify` threw (a circular reference, a `BigInt`, a throwing
+ * getter), or the body is larger or deeper than consumers accept. The bus
+ * reports it as `publish-failed`.
+ *
+ * @example
+ * ```ts
+ * hooks: { onDiscard: ({ reason }) => { if (isKoaEventBusError(reason.error, 'KEB_EVENT_ENCODE_FAILED')) alert(reason.error.message); } }
+ * ```
+ */
+export class EventEncodeError extends KoaEventBusError {
+  constructor(
+    readonly eventName: string,
+    readonly eventId: string,
+    problem: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      ErrorCode.EventEncodeFailed,
+      `Cannot encode event ${eventName} (id ${eventId}): ${problem}.`,
+      'Keep events plain data (JSON values, Dates, nested objects without cycles); leave out the rest with class-transformer `@Exclude()` or convert it with `@Transform()`.',
+      options,
+    );
+  }
+}
+
+/** Why a received message could not become an event. */
+export type EventDecodeReason = 'unknown-event' | 'unknown-version' | 'malformed' | 'invalid';
+
+const DECODE_HINTS: Record<EventDecodeReason, string> = {
+  'unknown-event':
+    'No event class with this wire name is bound in this process: deploy the consumer with the event class and a handler for it (or unbind the queue), then replay the dead letter.',
+  'unknown-version':
+    'Deploy a consumer whose event class declares this version (`@Event(name, { version })`), or have the producer publish one this consumer knows; then replay the dead letter.',
+  malformed:
+    'The message was not published by a koa-event-bus codec, or was altered on the way: fix the producer, then replay the dead letter.',
+  invalid:
+    "The body breaks the event class's validation rules (see `fieldErrors`): fix the producer (or the rules), then replay the dead letter.",
+};
+
+/**
+ * A message received from a broker could not become an event; a broker
+ * transport dead-letters it with `reason`. Never retried: decoding the same
+ * bytes again gives the same answer.
+ *
+ * @example
+ * ```ts
+ * hooks: { onDeadLetter: ({ error }) => { if (isKoaEventBusError(error, 'KEB_EVENT_DECODE_FAILED')) metrics.poison.inc({ reason: error.reason }); } }
+ * ```
+ */
+export class EventDecodeError extends KoaEventBusError {
+  readonly eventName: string | undefined;
+  readonly eventVersion: number | undefined;
+  readonly messageId: string | undefined;
+  /** For `invalid` (class-validator failures) and unsafe `malformed` bodies: one entry per field. */
+  readonly fieldErrors: readonly FieldError[] | undefined;
+
+  constructor(
+    readonly reason: EventDecodeReason,
+    problem: string,
+    about: {
+      eventName?: string | undefined;
+      eventVersion?: number | undefined;
+      messageId?: string | undefined;
+      fieldErrors?: readonly FieldError[] | undefined;
+    } = {},
+    options: { cause?: unknown } = {},
+  ) {
+    const version = about.eventVersion === undefined ? '' : ` v${about.eventVersion}`;
+    super(
+      ErrorCode.EventDecodeFailed,
+      `Cannot decode message ${about.messageId ?? '(no message id)'} (${about.eventName ?? 'no event name'}${version}), ${reason}: ${problem}.`,
+      DECODE_HINTS[reason],
+      options,
+    );
+    this.eventName = about.eventName;
+    this.eventVersion = about.eventVersion;
+    this.messageId = about.messageId;
+    this.fieldErrors = about.fieldErrors;
+  }
+}
+
+/**
+ * Two event classes bound on one bus share a wire name and version, so a
+ * message received from a broker could not say which class it is.
+ *
+ * @example
+ * ```ts
+ * @Event('user.registered') class UserRegistered {}
+ * @Event('user.registered') class UserSignedUp {} // KEB_DUPLICATE_EVENT_NAME when both are bound
+ * ```
+ */
+export class DuplicateEventNameError extends KoaEventBusError {
+  constructor(
+    readonly eventName: string,
+    readonly eventVersion: number,
+    readonly classNames: readonly string[],
+  ) {
+    super(
+      ErrorCode.DuplicateEventName,
+      `Event classes ${classNames.join(' and ')} both have wire name "${eventName}" version ${eventVersion}.`,
+      'Give each event class its own `@Event(name)`, or its own `version` if one is the next schema of the other.',
     );
   }
 }

@@ -1,0 +1,68 @@
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, type ValidationError, validate } from 'class-validator';
+import type { Class } from '../../kernel/class';
+import type { FieldError } from '../../kernel/errors';
+
+/**
+ * Whether class-validator knows any rule for `eventClass` (its own or
+ * inherited). An event class without rules is built but not validated.
+ *
+ * @example
+ * ```ts
+ * class Plain { constructor(readonly id: string) {} }
+ * hasValidationRules(Plain); // false
+ * ```
+ */
+export function hasValidationRules(eventClass: Class): boolean {
+  return getMetadataStorage().getTargetValidationMetadatas(eventClass, '', true, false).length > 0;
+}
+
+/**
+ * Builds an event from its plain body with class-transformer, then, when
+ * `validated`, checks it with class-validator. Returns the event, or the field
+ * errors (dotted paths, constraint name → message; values are left out of the
+ * messages, which end up in logs and dead letters).
+ *
+ * Unknown fields are kept, not rejected or stripped (unlike request DTOs): a
+ * producer one deploy ahead may add a field without a version bump, and
+ * dead-lettering every message of a rolling deploy is worse than an extra
+ * property nobody reads; a breaking change is what `version` is for. So
+ * `whitelist` is off: with it, a declared field without a class-validator
+ * decorator (only `@Type`, say) would be silently dropped. Decorated fields
+ * are strict: a wrong type, or a missing field that is not `@IsOptional()`, is
+ * an error.
+ *
+ * @example
+ * ```ts
+ * const built = await instantiateEvent(UserRegistered, { userId: 'u1', email: 'x' }, true);
+ * // { fieldErrors: [{ field: 'email', constraints: { isEmail: 'email must be an email' } }] }
+ * ```
+ */
+export async function instantiateEvent<T extends object>(
+  eventClass: Class<T>,
+  plain: Record<string, unknown>,
+  validated: boolean,
+): Promise<{ event: T } | { fieldErrors: FieldError[] }> {
+  const event = plainToInstance(eventClass as unknown as new () => T, plain);
+  if (!validated) return { event };
+  const errors = await validate(event, {
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  return errors.length === 0 ? { event } : { fieldErrors: flatten(errors) };
+}
+
+// The same flattening as src/http/validate-dto.ts (which transport may not import).
+function flatten(errors: readonly ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    // `property` is undefined for class-validator's root-level `unknownValue` error.
+    const property = error.property ?? '';
+    const field = prefix === '' ? property : property === '' ? prefix : `${prefix}.${property}`;
+    if (error.constraints && Object.keys(error.constraints).length > 0) {
+      out.push({ field, constraints: { ...error.constraints } });
+    }
+    if (error.children && error.children.length > 0) out.push(...flatten(error.children, field));
+  }
+  return out;
+}
