@@ -1,5 +1,9 @@
-/** The AMQP headers the codec writes (and reads back). */
-export interface EncodedHeaders {
+/**
+ * The AMQP headers the codec writes (and reads back). A type alias, not an
+ * interface, so that it is assignable to `Record<string, unknown>`: an encoded
+ * message can be decoded as is.
+ */
+export type EncodedHeaders = {
   /** The event's schema version (`@Event(name, { version })`). */
   'x-event-version': number;
   /** Id of the event whose handler emitted this one; absent for a root event. */
@@ -10,7 +14,7 @@ export interface EncodedHeaders {
   'x-attempt': number;
   /** Causation hops from the root event. */
   'x-depth': number;
-}
+};
 
 /**
  * An envelope as a broker message. `properties` maps 1:1 onto amqplib's
