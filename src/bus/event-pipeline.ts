@@ -1,32 +1,26 @@
 import type { DispatchHost } from '../dispatch/dispatch-host';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { UNTIMED } from '../dispatch/elapsed';
-import { invokeHandler } from '../dispatch/invoke-handler';
-import { retryDelay } from '../dispatch/retry-delay';
+import { type AttemptResult, invokeHandler } from '../dispatch/invoke-handler';
 import { RunningInvocations } from '../dispatch/running-invocations';
 import type { Subscription } from '../handlers/subscription';
 import type { SubscriptionMap } from '../handlers/subscription-map';
 import { callHook } from '../kernel/call-hook';
 import type { Clock } from '../kernel/clock';
 import type { DispatchReport } from '../kernel/dispatch-report';
-import { classOf, type Envelope } from '../kernel/envelope';
+import type { Envelope } from '../kernel/envelope';
 import { BusClosedError, BusOverflowError } from '../kernel/errors';
 import type { EventEnvelope } from '../kernel/event-envelope';
 import type { BusHooks, DeadLetter, DiscardReason, RetryDecision } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
 import type { PendingWork } from '../kernel/pending-work';
-import type {
-  AttemptOutcome,
-  HandlerBinding,
-  ReceivedEnvelope,
-  Transport,
-  TransportHost,
-} from '../transport/transport';
+import type { Transport } from '../transport/transport';
 import type { EmitOptions } from './emit-options';
 import type { EnvelopeFactory } from './envelope-factory';
 import { EventScope, type ScopeLineage } from './event-scope';
 import { RetryTimers } from './retry-timers';
 import { ScopeStorage } from './scope-storage';
+import { BusTransportHost } from './transport-host';
 import { WorkTracker } from './work-tracker';
 
 /** Lineage of root events emitted outside any scope: each is its own correlation. */
@@ -56,7 +50,7 @@ export interface EventPipelineOptions {
  * dispatcher are handed this object itself (the dispatcher as its
  * `DispatchHost`); every count changes here.
  */
-export class EventPipeline implements DispatchHost, TransportHost {
+export class EventPipeline implements DispatchHost {
   readonly logger: Logger;
   readonly hooks: BusHooks;
   readonly clock: Clock;
@@ -112,7 +106,7 @@ export class EventPipeline implements DispatchHost, TransportHost {
   connect(): void {
     let connected: void | Promise<void>;
     try {
-      connected = this.transport.connect(this);
+      connected = this.transport.connect(new BusTransportHost(this, this.o.subscriptions));
     } catch (err) {
       this.connection = Promise.reject(err);
       this.connection.catch(() => {}); // reported here; ready() rethrows it
@@ -266,56 +260,17 @@ export class EventPipeline implements DispatchHost, TransportHost {
     this.dispatcher.enqueue(envelopes);
   }
 
-  /** One binding per (handler, event class): what a broker transport declares queues for. */
-  get bindings(): readonly HandlerBinding[] {
-    const out: HandlerBinding[] = [];
-    for (const [eventClass, subs] of this.o.subscriptions.entries()) {
-      const { name, version } = this.envelopes.nameOfClass(eventClass);
-      for (const sub of subs)
-        out.push({
-          handlerId: sub.id,
-          eventClass,
-          eventName: name,
-          eventVersion: version,
-          maxAttempts: sub.retry.attempts,
-          delayBeforeAttempt: (n) => retryDelay(sub.retry, n, this.random),
-        });
-    }
-    return out;
-  }
-
-  receive(received: ReceivedEnvelope): EventEnvelope {
-    return this.envelopes.receive(received);
-  }
-
-  /** One attempt of one handler for a received envelope (a broker's delivery). */
-  async runAttempt(envelope: EventEnvelope, handlerId: string): Promise<AttemptOutcome> {
-    let sub: Subscription | undefined;
-    try {
-      for (const group of this.o.subscriptions.route(classOf(envelope)).groups)
-        sub ??= group.find((s) => s.id === handlerId);
-    } catch (err) {
-      this.fault(err, envelope);
-    }
-    if (!sub) {
-      const error = new Error(
-        `no handler "${handlerId}" for ${envelope.name} in this process: deploy the worker with that handler, or delete its queue`,
-      );
-      this.logger.error({ err: error, eventId: envelope.id, handlerId }, error.message);
-      return { status: 'failed', error, willRetry: false };
-    }
+  /** One attempt of one handler for a received envelope (a broker's delivery), counted as dispatching. */
+  async runOnce(sub: Subscription, envelope: EventEnvelope): Promise<AttemptResult> {
     this.work.add('dispatching');
     try {
-      const r = await invokeHandler(
+      return await invokeHandler(
         this,
         sub,
         envelope,
         this.timed ? performance.now() : UNTIMED,
         true,
       );
-      return r.error
-        ? { status: r.status, error: r.error, willRetry: r.willRetry === true }
-        : { status: r.status, willRetry: false };
     } finally {
       this.work.done('dispatching');
     }
