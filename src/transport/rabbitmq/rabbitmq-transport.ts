@@ -1,5 +1,6 @@
 import type { ChannelModel } from 'amqplib';
 import type { EventEnvelope } from '../../kernel/event-envelope';
+import { EventCodec } from '../codec/event-codec';
 import type { HandlerBinding, Transport, TransportHost } from '../transport';
 import { ConfirmPublisher, type Outgoing } from './confirm-publisher';
 import { HandlerConsumer } from './handler-consumer';
@@ -167,9 +168,4 @@ export function rabbitmqTransport(options: RabbitMqTransportOptions): RabbitMqTr
   return new RabbitMqTransport(options);
 }
 
-// Until the codec lands (src/transport/codec), a transport must be given one.
-const defaultCodec: CodecFactory = () => {
-  throw new TypeError(
-    'rabbitmqTransport: pass `codec` (the default EventCodec is not available yet).',
-  );
-};
+const defaultCodec: CodecFactory = (types) => new EventCodec(types);

@@ -10,7 +10,15 @@ export interface WireProperties {
   readonly timestamp: number;
   readonly contentType: string;
   readonly contentEncoding: string;
-  readonly headers: Record<string, unknown>;
+  readonly headers: object;
+}
+
+/** What `decode` reads of a received message's properties. */
+export interface IncomingProperties {
+  readonly messageId?: string | undefined;
+  readonly correlationId?: string | undefined;
+  readonly type?: string | undefined;
+  readonly headers?: Record<string, unknown> | undefined;
 }
 
 /** One message as it travels: a body and its properties. */
@@ -32,7 +40,7 @@ export interface WireMessage {
  */
 export interface WireCodec {
   encode(envelope: EventEnvelope): WireMessage;
-  decode(message: { body: Buffer; properties: Partial<WireProperties> }): Promise<ReceivedEnvelope>;
+  decode(message: { body: Buffer; properties: IncomingProperties }): Promise<ReceivedEnvelope>;
 }
 
 /**
