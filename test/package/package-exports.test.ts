@@ -88,6 +88,8 @@ const RUNTIME_EXPORTS = [
   'toErrorResponse',
   // errors
   'ErrorCode',
+  'EventDecodeError',
+  'EventEncodeError',
   'isKoaEventBusError',
   'isNonRetriable',
   'KoaEventBusError',
@@ -99,6 +101,7 @@ const RUNTIME_EXPORTS = [
   'DiscoveryFailedError',
   'DispatchFailedError',
   'DrainTimeoutError',
+  'DuplicateEventNameError',
   'DuplicateHandlerIdError',
   'FollowUpBudgetExceededError',
   'HandlerThrewNonErrorError',
