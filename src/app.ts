@@ -29,7 +29,7 @@ import type { Class } from './kernel/class';
  */
 export interface AppOptions<P extends readonly Provider[] = readonly Provider[]>
   extends EventBusOptions<P>,
-    Pick<EventScopeOptions, 'commitWhen' | 'requestIdHeader' | 'generateRequestId'> {
+    Pick<EventScopeOptions, 'commitWhen' | 'requestIdHeader' | 'generateRequestId' | 'durability'> {
   /** `@Controller()` classes, built by the same resolver as the handlers. */
   controllers?: readonly Class[];
   /** Body parsing of routes with `@Body` (JSON only, 100kb, by default). */
@@ -110,6 +110,7 @@ export function createApp<const P extends readonly Provider[] = []>(
       ...(options.commitWhen ? { commitWhen: options.commitWhen } : {}),
       ...(options.requestIdHeader ? { requestIdHeader: options.requestIdHeader } : {}),
       ...(options.generateRequestId ? { generateRequestId: options.generateRequestId } : {}),
+      ...(options.durability ? { durability: options.durability } : {}),
     }),
   );
   koa.use(httpErrors({ logger: bus.logger }));

@@ -2,7 +2,6 @@
 import 'reflect-metadata';
 
 export { type App, type AppCloseReport, type AppOptions, createApp } from './app';
-export { startWorker, type Worker, type WorkerOptions } from './worker';
 export type { EventBusOptions } from './bus/bus-options';
 export type { CloseReport, EventDescription, LostEvent, LostState } from './bus/close-report';
 export { createEventBus } from './bus/create-event-bus';
@@ -57,6 +56,7 @@ export {
   HttpError,
   InvalidEventError,
   InvalidHandlerOptionsError,
+  InvalidOptionsError,
   InvalidRouteDefinitionError,
   isKoaEventBusError,
   isNonRetriable,
@@ -66,6 +66,7 @@ export {
   NonRetriableError,
   NotAHandlerClassError,
   PayloadTooLargeError,
+  PublishFailedError,
   ReflectMetadataMissingError,
   UnhandledEventError,
   UnresolvableDependencyError,
@@ -92,3 +93,4 @@ export type {
   Transport,
   TransportHost,
 } from './transport/transport';
+export { startWorker, type Worker, type WorkerOptions } from './worker';

@@ -212,9 +212,14 @@ export class EventPipeline implements DispatchHost {
 
   // --- publish → queue → dispatch ---------------------------------------------
 
-  /** Hands committed envelopes to the transport (a late or failed publish is a reported discard). */
-  publish(envelopes: readonly EventEnvelope[]): void {
-    if (envelopes.length === 0) return;
+  /**
+   * Hands committed envelopes to the transport (a late or failed publish is a
+   * reported discard). Returns, for an asynchronous transport, a promise of the
+   * outcome: undefined once stored (confirmed), else the error (already
+   * reported). It never rejects.
+   */
+  publish(envelopes: readonly EventEnvelope[]): Promise<unknown> | undefined {
+    if (envelopes.length === 0) return undefined;
     if (this.stopped) {
       // A scope that outlived close() committed: nothing can run it any more.
       this.logger.warn(
@@ -222,26 +227,29 @@ export class EventPipeline implements DispatchHost {
         `${envelopes.length} event(s) committed after the bus was closed were discarded (reason closed): a request or scope outlived close(); give close() a longer timeout`,
       );
       this.discard(envelopes, { kind: 'closed', state: 'late' });
-      return;
+      return undefined;
     }
     let published: void | Promise<void>;
     try {
       published = this.transport.publish(envelopes);
     } catch (err) {
       this.publishFailed(envelopes, err);
-      return;
+      return Promise.resolve(err);
     }
-    if (published instanceof Promise) {
-      const n = envelopes.length;
-      this.work.add('publishing', n);
-      published.then(
-        () => this.work.done('publishing', n),
-        (err) => {
-          this.publishFailed(envelopes, err);
-          this.work.done('publishing', n);
-        },
-      );
-    }
+    if (!(published instanceof Promise)) return undefined;
+    const n = envelopes.length;
+    this.work.add('publishing', n);
+    return published.then(
+      () => {
+        this.work.done('publishing', n);
+        return undefined;
+      },
+      (err: unknown) => {
+        this.publishFailed(envelopes, err);
+        this.work.done('publishing', n);
+        return err ?? new Error('publish rejected');
+      },
+    );
   }
 
   /** What could not be published is reported by event id, never silently lost. */

@@ -1,4 +1,5 @@
 import type { Envelope } from '../kernel/envelope';
+import { PublishFailedError } from '../kernel/errors';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import type { DiscardReason } from '../kernel/hooks';
 import type { EmitOptions } from './emit-options';
@@ -102,6 +103,29 @@ export class EventScope {
     return items.length === 0 ? NO_ENVELOPES : items.map((b) => b.envelope);
   }
 
+  /**
+   * Commits, then waits until the transport has stored what this scope
+   * published (a broker's confirm): what durability `before-response` awaits
+   * before answering. Rejects with `PublishFailedError` (the events are also
+   * reported to `onDiscard`, reason `publish-failed`). With a synchronous
+   * transport, or when committing into an open outer scope, it resolves at once.
+   */
+  async commitConfirmed(): Promise<readonly EventEnvelope[]> {
+    if (this._state !== 'open') return NO_ENVELOPES;
+    this._state = 'committed';
+    const items = this.takeBuffer();
+    const stored = this.forward(items);
+    if (this.counted) this.pipeline.scopeEnded(this);
+    const envelopes = items.map((b) => b.envelope);
+    const error = stored === undefined ? undefined : await stored;
+    if (error !== undefined)
+      throw new PublishFailedError(
+        envelopes.map((e) => e.id),
+        { cause: error },
+      );
+    return envelopes;
+  }
+
   /** Drops what was buffered (except `when: 'always'` events, which are dispatched). */
   discard(reason: DiscardReason): readonly EventEnvelope[] {
     if (this._state !== 'open') return NO_ENVELOPES;
@@ -115,13 +139,15 @@ export class EventScope {
   // Committed items go where this scope's verdict sends them: into an open
   // parent (nested scopes commit with the outermost), through a discarded
   // parent's verdict, or to the bus.
-  private forward(items: readonly Buffered[]): void {
-    if (items.length === 0) return;
+  // Returns the publish's outcome when it went to the transport (see EventPipeline.publish).
+  private forward(items: readonly Buffered[]): Promise<unknown> | undefined {
+    if (items.length === 0) return undefined;
     const parent = this.parent;
     if (parent?.state === 'open') parent.adopt(items);
     else if (parent?.state === 'discarded')
       parent.drop(items, parent.discardReason ?? { kind: 'closed' });
-    else this.pipeline.publish(items.map((b) => b.envelope));
+    else return this.pipeline.publish(items.map((b) => b.envelope));
+    return undefined;
   }
 
   // `when: 'always'` items are forwarded like committed ones; the rest are reported.

@@ -81,9 +81,10 @@ export function toErrorResponse(err: unknown, requestId?: string): ErrorResponse
 function mapError(err: unknown, requestId: string | undefined): ErrorResponse {
   if (
     isKoaEventBusError(err, ErrorCode.BusOverflow) ||
-    isKoaEventBusError(err, ErrorCode.BusClosed)
+    isKoaEventBusError(err, ErrorCode.BusClosed) ||
+    isKoaEventBusError(err, ErrorCode.PublishFailed)
   ) {
-    // Load shedding / shutting down: the client may retry; nothing was emitted.
+    // Load shedding / shutting down / the broker did not store the events: the client may retry.
     const body: ErrorResponseBody = {
       error: { code: err.code, message: 'The server is busy; retry shortly.' },
     };

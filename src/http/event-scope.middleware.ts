@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { EventBus } from '../bus/event-bus';
 import type { EventScope } from '../bus/event-scope';
+import { InvalidOptionsError } from '../kernel/errors';
 import type { DiscardReason } from '../kernel/hooks';
+import { InMemoryTransport } from '../transport/in-memory-transport';
 import { toErrorResponse } from './error-response';
 
 /**
@@ -46,6 +48,15 @@ export interface EventScopeOptions {
   requestIdHeader?: string;
   /** Generates a request id when the header is absent or unusable. Default `crypto.randomUUID`. */
   generateRequestId?: () => string;
+  /**
+   * When a successful request's events are stored. `'after-response'`
+   * (default): the scope commits once the response has finished. With
+   * `'before-response'` (a broker transport only), the scope commits when the
+   * controller returns successfully and the response waits for the broker's
+   * confirm, so a 2xx guarantees the events are stored; if they cannot be, the
+   * client gets 503 `KEB_PUBLISH_FAILED` instead. Handlers still run in workers.
+   */
+  durability?: 'after-response' | 'before-response';
 }
 
 // Ids from clients are echoed in headers and logs: keep them short and inert.
@@ -89,6 +100,8 @@ export function eventScope(bus: EventBus, options: EventScopeOptions = {}): Midd
   const header = options.requestIdHeader ?? 'x-request-id';
   const generate = options.generateRequestId ?? randomUUID;
   const commitWhen = options.commitWhen ?? defaultCommitWhen;
+  const beforeResponse = options.durability === 'before-response';
+  if (beforeResponse) checkStoringTransport(bus);
 
   return async (ctx, next) => {
     const incoming = ctx.get(header);
@@ -141,6 +154,7 @@ export function eventScope(bus: EventBus, options: EventScopeOptions = {}): Midd
     });
     try {
       await scope.run(next);
+      if (beforeResponse) await storeBeforeResponse(ctx, scope, commitWhen, requestId, bus);
     } catch (err) {
       escaped = true;
       escapedError = err;
@@ -150,6 +164,56 @@ export function eventScope(bus: EventBus, options: EventScopeOptions = {}): Midd
       settle();
     }
   };
+}
+
+/**
+ * Durability `before-response`: commit now, while the response is not yet
+ * written, and answer 503 if the transport cannot store the events. When the
+ * request is not a success yet (commitWhen says no), the scope stays open and
+ * is settled when the response finishes, as usual.
+ */
+async function storeBeforeResponse(
+  ctx: Context,
+  scope: EventScope,
+  commitWhen: NonNullable<EventScopeOptions['commitWhen']>,
+  requestId: string,
+  bus: EventBus,
+): Promise<void> {
+  const outcome: RequestOutcome = {
+    status: ctx.status,
+    error: ctx.state.error,
+    escaped: false,
+    aborted: false,
+  };
+  let commit = false;
+  try {
+    commit = commitWhen(ctx, outcome);
+  } catch {
+    return; // settled (discarded, and logged) when the response finishes
+  }
+  if (!commit) return;
+  try {
+    await scope.commitConfirmed();
+  } catch (err) {
+    bus.logger.error(
+      { err, requestId },
+      'events of a successful request could not be stored: answered 503',
+    );
+    const response = toErrorResponse(err, requestId);
+    ctx.status = response.status;
+    ctx.set(response.headers);
+    ctx.body = response.body;
+  }
+}
+
+function checkStoringTransport(bus: EventBus): void {
+  const transport = bus.options.transport;
+  if (transport === undefined || transport instanceof InMemoryTransport)
+    throw new InvalidOptionsError(
+      'durability',
+      "'before-response' needs a transport that stores events (a broker); with the in-memory transport handlers would start before the response is written",
+      "Use a broker transport (rabbitmqTransport(...)), or durability 'after-response' (the default).",
+    );
 }
 
 function statusOfEscaped(err: unknown): number {

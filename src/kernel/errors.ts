@@ -32,6 +32,8 @@ export const ErrorCode = {
   UnhandledEvent: 'KEB_UNHANDLED_EVENT',
   BusOverflow: 'KEB_BUS_OVERFLOW',
   BusClosed: 'KEB_BUS_CLOSED',
+  PublishFailed: 'KEB_PUBLISH_FAILED',
+  InvalidOptions: 'KEB_INVALID_OPTIONS',
   DispatchFailed: 'KEB_DISPATCH_FAILED',
   WaitForTimeout: 'KEB_WAIT_FOR_TIMEOUT',
   DrainTimeout: 'KEB_DRAIN_TIMEOUT',
@@ -472,6 +474,45 @@ export class BusClosedError extends KoaEventBusError {
       `The bus is closed; ${eventName} was not accepted.`,
       'Emit before calling close(), or create a new bus.',
     );
+  }
+}
+
+/**
+ * The transport could not store events a request emitted (a broker that did not
+ * confirm them): with durability `before-response` the request is answered 503
+ * instead of 2xx, so a 2xx always means the events are stored. The events are
+ * also reported to `onDiscard` (reason `publish-failed`), by id.
+ *
+ * @example
+ * ```ts
+ * if (isKoaEventBusError(err, ErrorCode.PublishFailed)) console.error(err.eventIds);
+ * ```
+ */
+export class PublishFailedError extends KoaEventBusError {
+  constructor(
+    readonly eventIds: readonly string[],
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      ErrorCode.PublishFailed,
+      `${eventIds.length} event(s) could not be stored by the transport (${eventIds.slice(0, 5).join(', ')}${eventIds.length > 5 ? ', ...' : ''}): ${describeCause(options.cause)}.`,
+      'Check the broker connection; the client may retry the request.',
+      options,
+    );
+  }
+}
+
+/**
+ * Options that cannot work together, found when the bus or app is created.
+ *
+ * @example
+ * ```ts
+ * createApp({ durability: 'before-response' }); // throws: needs a broker transport
+ * ```
+ */
+export class InvalidOptionsError extends KoaEventBusError {
+  constructor(option: string, problem: string, hint: string) {
+    super(ErrorCode.InvalidOptions, `Invalid option \`${option}\`: ${problem}.`, hint);
   }
 }
 

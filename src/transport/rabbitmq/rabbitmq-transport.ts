@@ -118,6 +118,11 @@ export class RabbitMqTransport implements Transport {
     return Promise.all([confirmed, handled]).then(() => {});
   }
 
+  /** The open AMQP connection, if any (for operators: blocked/unblocked events; for tests). */
+  get amqpConnection(): ChannelModel | undefined {
+    return this.connection?.current;
+  }
+
   /** The app: the exchange `<app>.events`, the queues `<app>.<handlerId>`. */
   get app(): string {
     return this.options.app;
