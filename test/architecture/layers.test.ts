@@ -16,7 +16,7 @@ const LAYERS = [
   'transport',
   'kernel',
 ];
-const SIDE: Record<string, number> = { testing: 0 };
+const SIDE: Record<string, number> = { testing: 0, cli: 0 };
 const SRC = resolve(__dirname, '../../src');
 
 function rank(folder: string): number {
