@@ -41,3 +41,12 @@ export class RabbitMqTransportError extends Error {
     this.hint = hint;
   }
 }
+
+/** A publish after `close()` (or before `connect()`). */
+export function transportClosedError(): RabbitMqTransportError {
+  return new RabbitMqTransportError(
+    RabbitMqErrorCode.Closed,
+    'RabbitMQ transport: publish() after close() or before connect().',
+    'Pass the transport to createEventBus(); publish before bus.close().',
+  );
+}

@@ -1,11 +1,13 @@
 import type { ChannelModel } from 'amqplib';
 import type { EventEnvelope } from '../../kernel/event-envelope';
 import { EventCodec } from '../codec/event-codec';
-import type { HandlerBinding, Transport, TransportHost } from '../transport';
+import type { Transport, TransportHost } from '../transport';
 import { ConfirmPublisher, type Outgoing } from './confirm-publisher';
-import { HandlerConsumer } from './handler-consumer';
+import { createConsumers } from './create-consumers';
+import type { HandlerConsumer } from './handler-consumer';
 import { LocalHandling } from './local-handling';
-import { RabbitMqErrorCode, RabbitMqTransportError } from './rabbitmq-transport-error';
+import { openPublisherChannel } from './open-publisher-channel';
+import { transportClosedError } from './rabbitmq-transport-error';
 import {
   type RabbitMqTransportOptions,
   type ResolvedRabbitMqOptions,
@@ -49,61 +51,33 @@ export class RabbitMqTransport implements Transport {
 
   connect(host: TransportHost): Promise<void> {
     const { app, prefetch, url, initialDelayMs, maxDelayMs } = this.options;
-    const codec = this.makeCodec(
-      host.bindings.map((b) => ({
-        eventClass: b.eventClass,
-        name: b.eventName,
-        version: b.eventVersion,
-      })),
-    );
+    const types = host.bindings.map((b) => ({
+      eventClass: b.eventClass,
+      name: b.eventName,
+      version: b.eventVersion,
+    }));
+    const codec = this.makeCodec(types);
     this.codec = codec;
+    const backoff = { initialDelayMs, maxDelayMs };
+    const connection = new ReconnectingConnection(url, backoff, host.logger, (model) =>
+      this.opened(model, host),
+    );
+    this.connection = connection;
     if (this.options.consume) {
-      const byHandler = new Map<string, HandlerBinding[]>();
-      for (const b of host.bindings)
-        byHandler.set(b.handlerId, [...(byHandler.get(b.handlerId) ?? []), b]);
       const local = new LocalHandling(host.bindings);
       if (this.options.settleOnHandled) this.local = local;
-      const deps = {
-        app,
-        prefetch,
-        host,
-        codec,
-        publisher: this.publisher,
-        handled: (id: string, handlerId: string) => local.handled(id, handlerId),
-        declared: (queue: string) => this.declared.add(queue),
-      };
-      this.consumers = [...byHandler].map(([id, own]) => new HandlerConsumer(id, own, deps));
+      this.consumers = createConsumers({
+        ...{ app, prefetch, host, codec, publisher: this.publisher, retryDelayMs: initialDelayMs },
+        model: () => connection.current,
+        handled: (id, handlerId) => local.handled(id, handlerId),
+        declared: (queue) => this.declared.add(queue),
+      });
     }
-    const onConnected = async (model: ChannelModel) => {
-      const setup = await model.createChannel();
-      const queues = await declareTopology(setup, app, host.bindings, this.options.deliveryLimit);
-      for (const q of queues) this.declared.add(q);
-      await setup.close();
-      const channel = await model.createConfirmChannel();
-      channel.on('error', (err: Error) =>
-        host.logger.warn({ err }, 'rabbitmq: publisher channel error'),
-      );
-      this.publisher.attach(channel);
-      if (this.receiving) for (const c of this.consumers) await c.start(model);
-    };
-    this.connection = new ReconnectingConnection(
-      url,
-      { initialDelayMs, maxDelayMs },
-      host.logger,
-      onConnected,
-    );
-    return this.connection.start();
+    return connection.start();
   }
 
   publish(envelopes: readonly EventEnvelope[]): Promise<void> {
-    if (this.closed || !this.codec)
-      return Promise.reject(
-        new RabbitMqTransportError(
-          RabbitMqErrorCode.Closed,
-          'RabbitMQ transport: publish() after close() or before connect().',
-          'Pass the transport to createEventBus(); publish before bus.close().',
-        ),
-      );
+    if (this.closed || !this.codec) return Promise.reject(transportClosedError());
     let messages: Outgoing[];
     try {
       messages = envelopes.map((e) => this.outgoing(e));
@@ -141,9 +115,27 @@ export class RabbitMqTransport implements Transport {
 
   async close(): Promise<void> {
     await this.stopReceiving();
+    await Promise.all(this.consumers.map((c) => c.idle()));
     await this.publisher.settled();
     this.closed = true;
     await this.connection?.close();
+  }
+
+  /** On every (re)connection: the topology, the publisher's channel, the consumers. */
+  private async opened(model: ChannelModel, host: TransportHost): Promise<void> {
+    const setup = await model.createChannel();
+    const queues = await declareTopology(
+      setup,
+      this.options.app,
+      host.bindings,
+      this.options.deliveryLimit,
+    );
+    for (const q of queues) this.declared.add(q);
+    await setup.close();
+    const wanted = () => !this.closed && this.connection?.current === model;
+    const { initialDelayMs } = this.options;
+    await openPublisherChannel(model, this.publisher, host.logger, wanted, initialDelayMs);
+    if (this.receiving) for (const c of this.consumers) await c.start(model);
   }
 
   private outgoing(envelope: EventEnvelope): Outgoing {
