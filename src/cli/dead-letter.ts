@@ -52,7 +52,7 @@ export function describeDeadLetter(properties: MessageProperties): DeadLetter {
       text(death?.reason) ??
       (error === null ? 'unknown' : 'handler-failed'),
     occurredAt: text(h['x-occurred-at']) ?? unixTime(properties.timestamp),
-    deadLetteredAt: death?.time instanceof Date ? death.time.toISOString() : unixTime(death?.time),
+    deadLetteredAt: unixTime(death?.time),
   };
 }
 

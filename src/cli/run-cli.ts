@@ -2,7 +2,7 @@ import { CliError, ExitCode } from './cli-error';
 import { formatDeadLetters } from './format-dead-letters';
 import { listDeadLetters } from './list-dead-letters';
 import { openBroker } from './open-broker';
-import { parseCliArgs } from './parse-cli-args';
+import { parseCliArgs, USAGE } from './parse-cli-args';
 import { replayDeadLetters } from './replay-dead-letters';
 
 /** Where the CLI writes. */
@@ -29,6 +29,10 @@ export async function runCli(
   out: CliOutput,
   env: NodeJS.ProcessEnv = {},
 ): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out.stdout(USAGE);
+    return ExitCode.Ok;
+  }
   try {
     const cmd = parseCliArgs(argv, env);
     const model = await openBroker(cmd.url);

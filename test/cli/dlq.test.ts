@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import type { Channel, ChannelModel, MessageProperties } from 'amqplib';
 import { runCli } from '../../src/cli/run-cli';
 import { deadLetterHeaders } from '../../src/transport/rabbitmq/failure-headers';
@@ -176,6 +178,21 @@ test('an unknown queue exits with code 2 and names the queue and the likely caus
   }
 });
 
+test('dlq replay to a handler queue that does not exist exits 2 and leaves the DLQ as it was', async () => {
+  const app = uniqueApp('no-handler-queue');
+  const { dlq, queue } = queueNames(app, 'mailer');
+  await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  created.push(dlq);
+  channel.sendToQueue(dlq, Buffer.from('{}'), { messageId: 'e1', type: 'user.registered' });
+  await until(async () => (await channel.checkQueue(dlq)).messageCount === 1);
+
+  const { code, stderr } = await cli('dlq', 'replay', 'mailer', '--app', app);
+
+  expect(code).toBe(2);
+  expect(stderr).toContain(`Queue '${queue}' does not exist`);
+  expect((await channel.checkQueue(dlq)).messageCount).toBe(1);
+});
+
 test('a broker that refuses the connection exits with code 1 and says where it tried', async () => {
   const { code, stderr } = await cli(
     'dlq',
@@ -192,3 +209,31 @@ test('a broker that refuses the connection exits with code 1 and says where it t
     'Cannot connect to RabbitMQ at amqp://guest:***@127.0.0.1:1 (connection refused: is RabbitMQ running there?). Check --url (or $RABBITMQ_URL).',
   );
 });
+
+// The entry point as npm's bin runs it (here through ts-node, without a build):
+// its stdout and its exit code.
+function runMain(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const root = path.join(__dirname, '..', '..');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...argv],
+      { cwd: root, env: { ...process.env, RABBITMQ_URL }, timeout: 30_000 },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('the koa-event-bus entry point prints the listing on stdout and exits 0; an unknown queue exits 2', async () => {
+  const { app, ids } = await handlerWithDeadLetters('main', 2);
+
+  const [listed, unknown] = await Promise.all([
+    runMain('dlq', 'list', 'mailer', '--app', app, '--json'),
+    runMain('dlq', 'list', 'nobody', '--app', app),
+  ]);
+
+  expect(listed.code).toBe(0);
+  expect(JSON.parse(listed.stdout).map((l: { eventId: string }) => l.eventId)).toEqual(ids);
+  expect(unknown).toMatchObject({ code: 2, stdout: '' });
+  expect(unknown.stderr).toContain(`Queue '${app}.nobody.dlq' does not exist`);
+}, 30_000);
