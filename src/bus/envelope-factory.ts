@@ -49,16 +49,20 @@ export class EnvelopeFactory {
     const { name, version } = o.names.ofClass(eventClass);
     if (o.onUnhandledEvent !== 'ignore' && o.subscriptions.route(eventClass).size === 0)
       this.reportUnhandled(eventClass, name);
-    const envelope = new Envelope({
-      event,
-      eventClass,
-      name,
-      version,
-      occurredAt: o.clock.now(),
-      newId: o.newId,
-      parent: lineage.causedBy,
-      correlationId: lineage.correlationId,
-    });
+    const envelope = new Envelope(
+      {
+        event,
+        eventClass,
+        name,
+        version,
+        occurredAt: o.clock.now(),
+        newId: o.newId,
+        parent: lineage.causedBy,
+        correlationId: lineage.correlationId,
+      },
+      1,
+      lineage.followUpId?.(),
+    );
     if (o.hooks.onEmitted) callHook(o, 'onEmitted', envelope);
     return envelope;
   }

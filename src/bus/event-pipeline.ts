@@ -20,6 +20,7 @@ import type { EnvelopeFactory } from './envelope-factory';
 import { EventScope, type ScopeLineage } from './event-scope';
 import { RetryTimers } from './retry-timers';
 import { ScopeStorage } from './scope-storage';
+import { stableFollowUpIds } from './stable-follow-up-ids';
 import { BusTransportHost } from './transport-host';
 import { WorkTracker } from './work-tracker';
 
@@ -202,8 +203,12 @@ export class EventPipeline implements DispatchHost {
   }
 
   /** The scope of one handler attempt: not counted (the running handler keeps the bus busy). */
-  followUps(envelope: EventEnvelope): EventScope {
-    return new EventScope(this, { causedBy: envelope as Envelope }, undefined, false);
+  followUps(envelope: EventEnvelope, handlerId: string): EventScope {
+    const causedBy = envelope as Envelope;
+    const lineage: ScopeLineage = causedBy.isReceived
+      ? { causedBy, followUpId: stableFollowUpIds(causedBy.id, handlerId) }
+      : { causedBy };
+    return new EventScope(this, lineage, undefined, false);
   }
 
   runIn<A, B, T>(source: { scope(): EventScope }, fn: (a: A, b: B) => T, a: A, b: B): T {

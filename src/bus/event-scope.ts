@@ -18,6 +18,12 @@ export interface ScopeLineage {
   readonly correlationId?: string | undefined;
   /** For a handler's scope: the event being handled (its follow-ups get causation, correlation, depth from it). */
   readonly causedBy?: Envelope | undefined;
+  /**
+   * Makes the id of each event emitted here, in order (else random ids): a
+   * handler running a broker's delivery gives its follow-ups ids derived from
+   * the delivered event, so a redelivery re-emits them under the same ids.
+   */
+  readonly followUpId?: (() => string) | undefined;
 }
 
 const NO_ITEMS: readonly Buffered[] = Object.freeze([]);

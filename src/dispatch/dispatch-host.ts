@@ -37,7 +37,7 @@ export interface DispatchHost {
   /** Waits before a retry (counted as `retrying`); resolves false if `close()` cancelled it. */
   sleep(ms: number, envelope: EventEnvelope, handlerId: string): Promise<boolean>;
   /** Opens the scope that collects one attempt's follow-ups (caused by `envelope`). */
-  followUps(envelope: EventEnvelope): FollowUpScope;
+  followUps(envelope: EventEnvelope, handlerId: string): FollowUpScope;
   /** Calls `fn(a, b)` with `source` as the current scope, so any emit inside is a follow-up. */
   runIn<A, B, T>(source: { scope(): FollowUpScope }, fn: (a: A, b: B) => T, a: A, b: B): T;
   /** Keeps a dead letter for inspection (`bus.deadLetters`). */

@@ -38,7 +38,7 @@ export class InvocationContext implements EventContext {
   /** The scope collecting this attempt's follow-ups, opened on first use. */
   scope(): FollowUpScope {
     if (!this.followUps) {
-      this.followUps = this.host.followUps(this.causedBy);
+      this.followUps = this.host.followUps(this.causedBy, this.handlerId);
       // Something emits after the attempt ended (a timer it left behind): the
       // scope keeps the attempt's verdict, like any ended scope.
       if (this.verdict === COMMITTED) this.followUps.commit();

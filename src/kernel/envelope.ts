@@ -90,6 +90,11 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
     this._id = id ?? received?.id;
   }
 
+  /** True for an envelope received from a broker (its parent lives in another process). */
+  get isReceived(): boolean {
+    return this.received !== undefined;
+  }
+
   get id(): string {
     if (this._id === undefined) this._id = this.newId();
     return this._id;

@@ -191,6 +191,24 @@ describe('the transport host (what a broker transport is given)', () => {
     await bus.drain();
   });
 
+  it('a redelivered event re-emits its follow-ups under the same ids (so they can be de-duplicated)', async () => {
+    const { bus, host, transport } = setup();
+    await host.runAttempt(received(host, 1), 'receipts');
+    await host.runAttempt(received(host, 1), 'receipts'); // the broker delivered it again
+    const ids = transport.published.slice(-2).map((batch) => batch[0]!.id);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const other = setup();
+    await other.host.runAttempt(received(other.host, 1), 'receipts');
+    expect(other.transport.published.at(-1)![0]!.id).toBe(ids[0]); // same event, same handler: same id in any process
+    for (const t of [transport, other.transport]) for (const c of t.confirms) c.resolve();
+    await bus.drain();
+    await other.bus.drain();
+    // an event emitted in this process (not delivered by a broker) gets a random id
+    const local = bus.emit(new OrderPlaced('o-9'));
+    expect(local.id).not.toBe(ids[0]);
+  });
+
   it('a failed attempt returns at once with willRetry until the last one, which is a dead letter', async () => {
     const { bus, host } = setup();
     failWith = new Error('smtp down');
