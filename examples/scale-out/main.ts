@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
 
 // `npm run example:scale-out`: one web process and two workers, each a child
 // process, as a process manager (systemd, Kubernetes, a Procfile) would run
@@ -59,7 +58,9 @@ async function main(): Promise<void> {
       if (m) resolve(m[1]!);
     });
   });
-  console.log(`koa-event-bus scale-out example: web on ${url}, ${WORKERS} workers (RabbitMQ). Try:`);
+  console.log(
+    `koa-event-bus scale-out example: web on ${url}, ${WORKERS} workers (RabbitMQ). Try:`,
+  );
   console.log(
     `  curl -s -X POST ${url}/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'`,
   );
