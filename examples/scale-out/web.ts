@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { rabbitmqTransport } from '../../src/transport/rabbitmq/rabbitmq-transport';
+import { rabbitmqTransport } from 'koa-event-bus/rabbitmq';
 import { createUsersApp } from '../users/app';
 
 // The web process: the users controllers publish to RabbitMQ and never run a

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { startWorker } from 'koa-event-bus';
-import { rabbitmqTransport } from '../../src/transport/rabbitmq/rabbitmq-transport';
+import { rabbitmqTransport } from 'koa-event-bus/rabbitmq';
 import { AuditLog } from '../users/audit-log';
 import { AuditTrail } from '../users/handlers/audit.handler';
 import { SendWelcomeEmail } from '../users/handlers/send-welcome-email.handler';
