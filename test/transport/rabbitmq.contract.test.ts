@@ -1,8 +1,5 @@
-// Not yet a *.test.ts: two contract tests read a ManualClock for retry waits, which a
-// broker (real TTLs) cannot follow. Rename to rabbitmq.contract.test.ts once contract.ts
-// lets a transport with real-time retries assert attempts without the clock.
 import type { ChannelModel } from 'amqplib';
-import { RabbitMqTransport } from '../../src/transport/rabbitmq/rabbitmq-transport';
+import { RabbitMqTransport } from 'koa-event-bus/rabbitmq';
 import { brokerConnection, deleteQueues, RABBITMQ_URL, uniqueApp } from '../fixtures/rabbitmq';
 import { runTransportContract } from './contract';
 
@@ -20,13 +17,17 @@ afterAll(async () => {
   await broker.close();
 });
 
-runTransportContract('rabbitmq', () => {
-  const transport = new RabbitMqTransport({
-    url: RABBITMQ_URL,
-    app: uniqueApp('contract'),
-    consume: true,
-    settleOnHandled: true,
-  });
-  made.push(transport);
-  return transport;
-});
+runTransportContract(
+  'rabbitmq',
+  () => {
+    const transport = new RabbitMqTransport({
+      url: RABBITMQ_URL,
+      app: uniqueApp('contract'),
+      consume: true,
+      settleOnHandled: true,
+    });
+    made.push(transport);
+    return transport;
+  },
+  { realTimeRetries: true },
+);
