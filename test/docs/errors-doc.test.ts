@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as api from 'koa-event-bus';
 import { ErrorCode } from 'koa-event-bus';
+import * as rabbitmq from 'koa-event-bus/rabbitmq';
 import * as testing from 'koa-event-bus/testing';
 
 const doc = readFileSync(
@@ -27,7 +28,8 @@ describe('docs/reference/errors.md', () => {
       if (!match) continue; // response-only codes
       const cls =
         (api as Record<string, unknown>)[match[1]!] ??
-        (testing as Record<string, unknown>)[match[1]!];
+        (testing as Record<string, unknown>)[match[1]!] ??
+        (rabbitmq as Record<string, unknown>)[match[1]!];
       expect({ code, exported: typeof cls }).toEqual({ code, exported: 'function' });
     }
   });

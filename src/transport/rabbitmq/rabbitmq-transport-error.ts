@@ -1,3 +1,5 @@
+import { ErrorCode, KoaEventBusError } from '../../kernel/errors';
+
 /**
  * The codes this transport's errors carry (stable, like `ErrorCode`'s).
  *
@@ -7,9 +9,9 @@
  * ```
  */
 export const RabbitMqErrorCode = {
-  PublishTimeout: 'KEB_TRANSPORT_PUBLISH_TIMEOUT',
-  PublishRejected: 'KEB_TRANSPORT_PUBLISH_REJECTED',
-  Closed: 'KEB_TRANSPORT_CLOSED',
+  PublishTimeout: ErrorCode.TransportPublishTimeout,
+  PublishRejected: ErrorCode.TransportPublishRejected,
+  Closed: ErrorCode.TransportClosed,
 } as const;
 
 /**
@@ -22,23 +24,14 @@ export const RabbitMqErrorCode = {
  * catch (err) { if ((err as RabbitMqTransportError).code === 'KEB_TRANSPORT_PUBLISH_TIMEOUT') retryLater(); }
  * ```
  */
-export class RabbitMqTransportError extends Error {
-  readonly code: (typeof RabbitMqErrorCode)[keyof typeof RabbitMqErrorCode];
-  readonly hint: string;
-
+export class RabbitMqTransportError extends KoaEventBusError {
   constructor(
-    code: RabbitMqTransportError['code'],
+    code: (typeof RabbitMqErrorCode)[keyof typeof RabbitMqErrorCode],
     message: string,
     hint: string,
     options?: { cause?: unknown },
   ) {
-    super(
-      `${message} ${hint}`,
-      options?.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.name = 'RabbitMqTransportError';
-    this.code = code;
-    this.hint = hint;
+    super(code, message, hint, options);
   }
 }
 
