@@ -6,7 +6,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationFailedError,
 } from '../kernel/errors';
-import { unsafeInputErrors } from './unsafe-input';
+import { unsafeInputErrors } from '../kernel/unsafe-input';
 
 /**
  * Body kinds the parser can accept: `json` (application/json and the JSON

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { ValidationFailedError } from '../kernel/errors';
+import { unsafeInputErrors } from '../kernel/unsafe-input';
 import type { ParamBinding } from './metadata';
-import { unsafeInputErrors } from './unsafe-input';
 import { validateDto } from './validate-dto';
 
 /**

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, type ValidationError, validate } from 'class-validator';
 import type { Class } from '../kernel/class';
 import { type FieldError, ValidationFailedError } from '../kernel/errors';
-import { unsafeInputErrors } from './unsafe-input';
+import { unsafeInputErrors } from '../kernel/unsafe-input';
 
 /**
  * Builds a DTO instance from plain request data and validates it, or throws

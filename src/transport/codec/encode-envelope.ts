@@ -1,8 +1,8 @@
 import { instanceToPlain } from 'class-transformer';
 import { describeCause, EventEncodeError } from '../../kernel/errors';
 import type { EventEnvelope } from '../../kernel/event-envelope';
+import { unsafeInputErrors } from '../../kernel/unsafe-input';
 import type { EncodedHeaders, EncodedMessage } from './encoded-message';
-import { unsafeJsonErrors } from './unsafe-json';
 
 /**
  * Turns an envelope into a broker message: the body is the UTF-8 JSON of
@@ -43,7 +43,7 @@ export function encodeEnvelope(envelope: EventEnvelope, maxBodyBytes: number): E
       `its body has ${body.byteLength} bytes, more than ${maxBodyBytes}`,
     );
   }
-  const unsafe = unsafeJsonErrors(plain);
+  const unsafe = unsafeInputErrors(plain);
   if (unsafe.length > 0) {
     const fields = unsafe.map((e) => `${Object.values(e.constraints).join(', ')} (${e.field})`);
     throw new EventEncodeError(name, id, `consumers would reject it: ${fields.join('; ')}`);

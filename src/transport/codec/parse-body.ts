@@ -1,5 +1,5 @@
 import { type FieldError } from '../../kernel/errors';
-import { unsafeJsonErrors } from './unsafe-json';
+import { unsafeInputErrors } from '../../kernel/unsafe-input';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -38,7 +38,7 @@ export function parseBody(
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { problem: 'the body is not a JSON object' };
   }
-  const fieldErrors = unsafeJsonErrors(plain);
+  const fieldErrors = unsafeInputErrors(plain);
   if (fieldErrors.length > 0) {
     const fields = fieldErrors.map((e) => e.field || '(root)').join(', ');
     return { problem: `unsafe or too deeply nested fields: ${fields}`, fieldErrors };

@@ -1,18 +1,18 @@
-import type { FieldError } from '../kernel/errors';
+import type { FieldError } from './errors';
 
 // Keys that reach Object.prototype through naive merges and assignments.
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * Deepest nesting of objects/arrays accepted in request data. JSON.parse
- * accepts any depth, but class-transformer and class-validator recurse and
- * would overflow the stack (a 500) on a 100kb body of `[[[[...`.
+ * Deepest nesting of objects/arrays accepted in request data and event
+ * bodies. JSON.parse accepts any depth, but class-transformer and
+ * class-validator recurse and would overflow the stack on `[[[[...`.
  */
 export const MAX_INPUT_DEPTH = 64;
 
 /**
- * Field errors for request data that must not reach user code or the DTO
- * pipeline: a key `__proto__`, `constructor` or `prototype` anywhere
+ * Field errors for input (a request's data, a received event's body) that
+ * must not reach user code, a DTO or an event class: a key `__proto__`, `constructor` or `prototype` anywhere
  * (constraint `whitelistValidation`), or nesting deeper than
  * `MAX_INPUT_DEPTH` (constraint `maxDepth`). Paths are dotted, in document order.
  *
