@@ -1,6 +1,6 @@
 import type { DispatchHost } from '../dispatch/dispatch-host';
 import { Dispatcher } from '../dispatch/dispatcher';
-import { UNTIMED } from '../dispatch/elapsed';
+import { startedAt } from '../dispatch/elapsed';
 import { type AttemptResult, invokeHandler } from '../dispatch/invoke-handler';
 import { RunningInvocations } from '../dispatch/running-invocations';
 import type { Subscription } from '../handlers/subscription';
@@ -27,13 +27,8 @@ import { WorkTracker } from './work-tracker';
 /** Lineage of root events emitted outside any scope: each is its own correlation. */
 export const ROOT: ScopeLineage = Object.freeze({});
 
-export interface EventPipelineOptions {
-  readonly logger: Logger;
-  readonly hooks: BusHooks;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
-  readonly timed: boolean;
+export interface EventPipelineOptions
+  extends Pick<DispatchHost, 'logger' | 'hooks' | 'clock' | 'random' | 'shouldRetry' | 'timed'> {
   readonly subscriptions: SubscriptionMap;
   readonly envelopes: EnvelopeFactory;
   readonly transport: Transport;
@@ -277,13 +272,7 @@ export class EventPipeline implements DispatchHost {
   async runOnce(sub: Subscription, envelope: EventEnvelope): Promise<AttemptResult> {
     this.work.add('dispatching');
     try {
-      return await invokeHandler(
-        this,
-        sub,
-        envelope,
-        this.timed ? performance.now() : UNTIMED,
-        true,
-      );
+      return await invokeHandler(this, sub, envelope, startedAt(this.timed), true);
     } finally {
       this.work.done('dispatching');
     }

@@ -4,7 +4,7 @@ import { DispatchReport, type HandlerOutcome } from '../kernel/dispatch-report';
 import { classOf } from '../kernel/envelope';
 import type { EventEnvelope } from '../kernel/event-envelope';
 import type { DispatchHost } from './dispatch-host';
-import { elapsedSince, UNTIMED } from './elapsed';
+import { elapsedSince, startedAt } from './elapsed';
 import { invokeHandler } from './invoke-handler';
 
 const RESOLVED = Promise.resolve();
@@ -92,7 +92,7 @@ export class Dispatcher {
   run(
     envelope: EventEnvelope,
     after?: () => void,
-    started: number = this.host.timed ? performance.now() : UNTIMED,
+    started: number = startedAt(this.host.timed),
   ): DispatchReport | Promise<DispatchReport> {
     if (this.observers.size > 0) this.notify(envelope);
     const route =

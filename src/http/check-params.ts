@@ -1,7 +1,7 @@
 import type { Class } from '../kernel/class';
 import { InvalidRouteDefinitionError } from '../kernel/errors';
+import { hasValidationRules } from '../kernel/validation-rules';
 import type { ParamBinding } from './metadata';
-import { hasValidationRules } from './validate-dto';
 
 const DECORATOR: Record<ParamBinding['kind'], string> = {
   body: '@Body',

@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, type ValidationError, validate } from 'class-validator';
+import { validate } from 'class-validator';
 import type { Class } from '../kernel/class';
-import { type FieldError, ValidationFailedError } from '../kernel/errors';
+import { ValidationFailedError } from '../kernel/errors';
 import { unsafeInputErrors } from '../kernel/unsafe-input';
+import { flattenValidationErrors } from '../kernel/validation-rules';
 
 /**
  * Builds a DTO instance from plain request data and validates it, or throws
@@ -51,28 +52,6 @@ export async function validateDto<T extends object>(
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) throw new ValidationFailedError(source, flatten(errors));
+  if (errors.length > 0) throw new ValidationFailedError(source, flattenValidationErrors(errors));
   return instance;
-}
-
-function flatten(errors: readonly ValidationError[], prefix = ''): FieldError[] {
-  const out: FieldError[] = [];
-  for (const error of errors) {
-    // `property` is undefined for class-validator's root-level `unknownValue` error.
-    const property = error.property ?? '';
-    const field = prefix === '' ? property : property === '' ? prefix : `${prefix}.${property}`;
-    if (error.constraints && Object.keys(error.constraints).length > 0) {
-      out.push({ field, constraints: { ...error.constraints } });
-    }
-    if (error.children && error.children.length > 0) out.push(...flatten(error.children, field));
-  }
-  return out;
-}
-
-/**
- * Whether class-validator knows any rule for `dto`. A DTO without one would
- * reject every request (`forbidUnknownValues`), so mounting checks this first.
- */
-export function hasValidationRules(dto: Class): boolean {
-  return getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length > 0;
 }

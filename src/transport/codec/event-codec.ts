@@ -1,10 +1,11 @@
 import { EventDecodeError } from '../../kernel/errors';
 import type { EventEnvelope } from '../../kernel/event-envelope';
+import { hasValidationRules } from '../../kernel/validation-rules';
 import type { ReceivedEnvelope } from '../transport';
 import { encodeEnvelope } from './encode-envelope';
 import type { EncodedMessage, IncomingMessage } from './encoded-message';
 import { type EventType, EventTypes } from './event-types';
-import { hasValidationRules, instantiateEvent } from './instantiate-event';
+import { instantiateEvent } from './instantiate-event';
 import { parseBody } from './parse-body';
 import { readMessageProperties } from './read-message-properties';
 

@@ -1,21 +1,8 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, type ValidationError, validate } from 'class-validator';
+import { validate } from 'class-validator';
 import type { Class } from '../../kernel/class';
 import type { FieldError } from '../../kernel/errors';
-
-/**
- * Whether class-validator knows any rule for `eventClass` (its own or
- * inherited). An event class without rules is built but not validated.
- *
- * @example
- * ```ts
- * class Plain { constructor(readonly id: string) {} }
- * hasValidationRules(Plain); // false
- * ```
- */
-export function hasValidationRules(eventClass: Class): boolean {
-  return getMetadataStorage().getTargetValidationMetadatas(eventClass, '', true, false).length > 0;
-}
+import { flattenValidationErrors } from '../../kernel/validation-rules';
 
 /**
  * Builds an event from its plain body with class-transformer, then, when
@@ -49,20 +36,5 @@ export async function instantiateEvent<T extends object>(
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
   });
-  return errors.length === 0 ? { event } : { fieldErrors: flatten(errors) };
-}
-
-// The same flattening as src/http/validate-dto.ts (which transport may not import).
-function flatten(errors: readonly ValidationError[], prefix = ''): FieldError[] {
-  const out: FieldError[] = [];
-  for (const error of errors) {
-    // `property` is undefined for class-validator's root-level `unknownValue` error.
-    const property = error.property ?? '';
-    const field = prefix === '' ? property : property === '' ? prefix : `${prefix}.${property}`;
-    if (error.constraints && Object.keys(error.constraints).length > 0) {
-      out.push({ field, constraints: { ...error.constraints } });
-    }
-    if (error.children && error.children.length > 0) out.push(...flatten(error.children, field));
-  }
-  return out;
+  return errors.length === 0 ? { event } : { fieldErrors: flattenValidationErrors(errors) };
 }
