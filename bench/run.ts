@@ -1,22 +1,25 @@
 /**
  * Runs every benchmark and writes bench/results/latest.md (printed too) plus a raw JSON dump.
  *
- *   npm run bench                      full run (< 15 min)
- *   npm run bench -- --quick           short run (< 2 min), for development
+ *   npm run bench                      full run (< 20 min)
+ *   npm run bench -- --quick           short run (< 3 min), for development
  *   npm run bench -- --only=dispatch,memory,http   --peers=mitt,nest-cqrs   --apps=koa-plain
+ *   npm run bench -- --node 24         the same on Node 24 (bench/node-bin.sh), same peers
+ *   npm run bench -- --only=http [--rounds=5] [--duration=8] [--warmup=2] [--connections=50]
+ *
+ * A full run of the HTTP suite also writes bench/results/http-node<major>.md (or --out=FILE).
  *
  * Every measurement runs in a child process of its own; see bench/README.md for the method.
  */
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { peers } from './dispatch/peers';
 import type { DispatchConfig, DispatchResult, Scenario } from './dispatch/worker';
-import { apps } from './http/apps';
-import { type LoadOptions, type LoadSample, loadRound } from './http/load';
+import { type HttpRun, type HttpSettings, httpReport, runHttp } from './http/interleave';
 import { runChild } from './lib/child';
-import { fmtMB, fmtMs, fmtNs, fmtPct, fmtRate, fmtRatio, median, spread, table } from './lib/stats';
+import { fmtMB, fmtNs, fmtPct, fmtRate, fmtRatio, median, spread, table } from './lib/stats';
 import type { MemoryConfig, MemoryResult } from './memory/worker';
 
 type Suite = 'dispatch' | 'memory' | 'http';
@@ -25,34 +28,93 @@ interface Settings {
   quick: boolean;
   suites: Suite[];
   peers: string[];
-  apps: string[];
   dispatch: { rounds: number; minCpuMs: number; throughputN: number };
   memory: { n: number; scopeN: number };
-  http: LoadOptions & { rounds: number };
+  http: HttpSettings;
+  /** Where the HTTP report goes besides latest.md (full runs: results/http-node<major>.md). */
+  httpOut: string | undefined;
+}
+
+/** `--key=value`, `--key value` (for the keys that take one) or `--flag`. */
+function parseFlags(argv: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  const valued = new Set([
+    'node',
+    'only',
+    'peers',
+    'apps',
+    'rounds',
+    'duration',
+    'warmup',
+    'connections',
+    'out',
+  ]);
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]!);
+    if (!m) throw new Error(`unknown argument ${argv[i]}`);
+    let value = m[2];
+    if (
+      value === undefined &&
+      valued.has(m[1]!) &&
+      argv[i + 1] !== undefined &&
+      !argv[i + 1]!.startsWith('--')
+    )
+      value = argv[++i];
+    flags.set(m[1]!, value ?? 'true');
+  }
+  return flags;
 }
 
 function parseArgs(argv: string[]): Settings {
-  const flags = new Map<string, string>();
-  for (const a of argv) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new Error(`unknown argument ${a}`);
-    flags.set(m[1]!, m[2] ?? 'true');
-  }
+  const flags = parseFlags(argv);
   const list = (k: string) => flags.get(k)?.split(',').filter(Boolean);
+  const num = (k: string, dflt: number) => (flags.has(k) ? Number(flags.get(k)) : dflt);
   const quick = flags.has('quick');
+  const major = process.versions.node.split('.')[0];
+  const out = flags.get('out');
   return {
     quick,
     suites: (list('only') as Suite[] | undefined) ?? ['dispatch', 'memory', 'http'],
     peers: list('peers') ?? peers.map((p) => p.id),
-    apps: list('apps') ?? apps.map((a) => a.id),
     dispatch: quick
       ? { rounds: 3, minCpuMs: 80, throughputN: 20_000 }
       : { rounds: 7, minCpuMs: 300, throughputN: 50_000 },
     memory: quick ? { n: 100_000, scopeN: 20_000 } : { n: 1_000_000, scopeN: 100_000 },
-    http: quick
-      ? { rounds: 2, duration: 2, warmup: 0.5, connections: 10 }
-      : { rounds: 3, duration: 10, warmup: 2, connections: 10 },
+    http: {
+      apps: list('apps'),
+      rounds: num('rounds', quick ? 2 : 5),
+      duration: num('duration', quick ? 3 : 8),
+      warmup: num('warmup', quick ? 1 : 2),
+      connections: num('connections', 50),
+    },
+    httpOut: out
+      ? path.resolve(process.env.INIT_CWD ?? process.cwd(), out)
+      : quick || list('apps')
+        ? undefined
+        : path.join(__dirname, '..', '..', 'results', `http-node${major}.md`),
   };
+}
+
+/**
+ * `--node <major>`: runs this same runner under that Node (the registry's `node` package, from
+ * bench/node-bin.sh); every child it forks or spawns uses process.execPath, so the same binary.
+ */
+function reexecOnNode(argv: string[]): boolean {
+  const flags = parseFlags(argv);
+  const want = flags.get('node');
+  if (want === undefined || want === process.versions.node.split('.')[0]) return false;
+  const script = path.join(__dirname, '..', '..', 'node-bin.sh');
+  const bin = execFileSync('bash', [script, want], { stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString()
+    .trim();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--node') i++;
+    else if (!argv[i]!.startsWith('--node=')) rest.push(argv[i]!);
+  }
+  const r = spawnSync(bin, [__filename, ...rest], { stdio: 'inherit' });
+  process.exitCode = r.status ?? 1;
+  return true;
 }
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -217,99 +279,12 @@ function memoryTable(results: MemoryResult[]): string {
   return t + scopeLine;
 }
 
-// ─── http ──────────────────────────────────────────────────────────────────────────────────────
-
-interface HttpResult {
-  app: string;
-  label: string;
-  does: string;
-  unavailable?: string;
-  rounds: LoadSample[];
-}
-
-async function runHttp(s: Settings): Promise<HttpResult[]> {
-  const chosen = apps.filter((a) => s.apps.includes(a.id));
-  const results: HttpResult[] = chosen.map((a) => ({
-    app: a.id,
-    label: a.label,
-    does: a.does,
-    unavailable: a.unavailable?.(),
-    rounds: [],
-  }));
-  // Rounds outside, apps inside: a noisy stretch of time hits every app, not one.
-  for (let round = 0; round < s.http.rounds; round++) {
-    for (const r of results) {
-      if (r.unavailable) continue;
-      try {
-        const sample = await loadRound(r.app, s.http);
-        r.rounds.push(sample);
-        log(
-          `http ${r.app} round ${round + 1}: ${sample.rps.toFixed(0)} req/s, p50 ${fmtMs(sample.p50)} ms, p99 ${fmtMs(sample.p99)} ms`,
-        );
-      } catch (e) {
-        r.unavailable = `failed: ${(e as Error).message.split('\n')[0]}`;
-        log(`http ${r.app}: FAILED ${(e as Error).message}`);
-      }
-    }
-  }
-  return results;
-}
-
-const hmed = (r: HttpResult | undefined, k: 'rps' | 'p50' | 'p99' | 'cpuPerRequestUs') =>
-  median(r?.rounds.map((x) => x[k]) ?? []);
-
-function httpTable(results: HttpResult[]): string {
-  const base = results.find((r) => r.app === 'koa-plain');
-  const rows = results.map((r) => {
-    if (r.unavailable || r.rounds.length === 0) {
-      return [r.label, r.does, '—', '—', '—', '—', '—', '—', '—', r.unavailable ?? 'no rounds'];
-    }
-    const rps = r.rounds.map((x) => x.rps);
-    const bad = r.rounds.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0);
-    const last = r.rounds[r.rounds.length - 1]!.server;
-    const backlog = (last.queued ?? 0) + (last.buffered ?? 0);
-    const handled =
-      !last.handled && !backlog
-        ? ''
-        : `${(last.handled ?? 0).toLocaleString('en-US')} events handled by the end (warm-up included)${backlog ? `, ${backlog.toLocaleString('en-US')} still queued` : ''} (last round)`;
-    return [
-      r.label,
-      r.does,
-      `${hmed(r, 'rps').toFixed(0)} ${fmtPct(spread(rps))}`,
-      `${((hmed(r, 'rps') / hmed(base, 'rps')) * 100).toFixed(0)}%`,
-      fmtMs(hmed(r, 'p50')),
-      fmtMs(hmed(r, 'p99')),
-      fmtRatio(hmed(r, 'p99') / hmed(base, 'p99')),
-      `${hmed(r, 'cpuPerRequestUs').toFixed(0)} µs`,
-      String(bad),
-      handled,
-    ];
-  });
-  return table(
-    [
-      'server',
-      'route does',
-      'req/s',
-      'req/s vs Koa',
-      'p50 (ms)',
-      'p99 (ms)',
-      'p99 vs Koa',
-      'server CPU / request',
-      'errors + non-2xx',
-      'note',
-    ],
-    rows,
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
-  );
-}
-
 // ─── targets ───────────────────────────────────────────────────────────────────────────────────
 
 function targetsTable(
   s: Settings,
   d: DispatchResult[] | undefined,
   m: MemoryResult[] | undefined,
-  h: HttpResult[] | undefined,
 ): string {
   const ours = d?.find((r) => r.peer === 'koa-event-bus');
   const by = (id: string) => d?.find((r) => r.peer === id);
@@ -350,23 +325,6 @@ function targetsTable(
       '(d) 50 registered types within 1.2× of 1',
       Number.isFinite(x) ? fmtRatio(x) : 'n/a',
       verdict(Number.isFinite(x) ? x <= 1.2 : undefined),
-    ]);
-  }
-  {
-    const base = h?.find((r) => r.app === 'koa-plain');
-    const emit = h?.find((r) => r.app === 'ours-emit');
-    const ok = emit && !emit.unavailable && emit.rounds.length > 0 && base?.rounds.length;
-    const rps = ok ? hmed(emit, 'rps') / hmed(base, 'rps') : Number.NaN;
-    const p99 = ok ? hmed(emit, 'p99') / hmed(base, 'p99') : Number.NaN;
-    rows.push([
-      'HTTP emit + 20 ms handler: ≥ 95% of plain Koa req/s',
-      Number.isFinite(rps) ? `${(rps * 100).toFixed(0)}%` : 'n/a',
-      verdict(Number.isFinite(rps) ? rps >= 0.95 : undefined),
-    ]);
-    rows.push([
-      'HTTP emit + 20 ms handler: p99 within 10% of plain Koa',
-      Number.isFinite(p99) ? `${fmtRatio(p99)} of Koa's p99` : 'n/a',
-      verdict(Number.isFinite(p99) ? p99 <= 1.1 : undefined),
     ]);
   }
   for (const mode of ['dispatch', 'emit'] as const) {
@@ -414,6 +372,7 @@ function machine(): string[] {
 }
 
 async function main(): Promise<void> {
+  if (reexecOnNode(process.argv.slice(2))) return;
   const s = parseArgs(process.argv.slice(2));
   const started = new Date();
   const head = machine();
@@ -421,7 +380,7 @@ async function main(): Promise<void> {
 
   const d = s.suites.includes('dispatch') ? await runDispatch(s) : undefined;
   const m = s.suites.includes('memory') ? await runMemory(s) : undefined;
-  const h = s.suites.includes('http') ? await runHttp(s) : undefined;
+  const h: HttpRun | undefined = s.suites.includes('http') ? await runHttp(s.http, log) : undefined;
   const seconds = (Date.now() - started.getTime()) / 1000;
 
   const md: string[] = [
@@ -445,16 +404,7 @@ async function main(): Promise<void> {
       '',
     );
   }
-  if (h) {
-    md.push(
-      '## HTTP, loopback',
-      '',
-      `autocannon, \`POST /process-data/\` with a small JSON body, ${s.http.connections} connections, ${s.http.rounds} rounds × ${s.http.duration} s (after ${s.http.warmup} s warm-up), each server in its own child process started fresh per round. Latency from every 2xx response, sub-millisecond.`,
-      '',
-      httpTable(h),
-      '',
-    );
-  }
+  if (h) md.push(httpReport(h));
   if (m) {
     md.push(
       '## Memory',
@@ -465,7 +415,7 @@ async function main(): Promise<void> {
       '',
     );
   }
-  md.push('## Targets', '', targetsTable(s, d, m, h), '');
+  if (d || m) md.push('## Targets (issue #5)', '', targetsTable(s, d, m), '');
   const text = md.join('\n');
 
   const dir = path.join(__dirname, '..', '..', 'results');
@@ -476,6 +426,22 @@ async function main(): Promise<void> {
     path.join(dir, `${stamp}${s.quick ? '-quick' : ''}.raw.json`),
     JSON.stringify({ settings: s, dispatch: d, memory: m, http: h }, null, 1),
   );
+  if (h && s.httpOut) {
+    const cmd = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+    const httpMd = [
+      `# HTTP bench, Node ${process.versions.node.split('.')[0]}`,
+      '',
+      `- \`${cmd}\` (node ${process.version}), ${started.toISOString()}, took ${seconds.toFixed(0)} s; load average at end ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+      ...head,
+      '',
+      httpReport(h),
+    ].join('\n');
+    fs.writeFileSync(s.httpOut, httpMd);
+    log(`wrote ${path.relative(process.cwd(), s.httpOut)}`);
+  }
   process.stdout.write(`${text}\n`);
   log(`wrote bench/results/latest.md (${seconds.toFixed(0)} s)`);
 }

@@ -8,7 +8,9 @@ import { appById } from './apps';
  */
 async function main(): Promise<void> {
   const { app } = childConfig<{ app: string }>();
-  const running = await appById(app).start();
+  const spec = appById(app);
+  if (!spec.start) throw new Error(`${app} is not a Node app`);
+  const running = await spec.start();
   const cpu0 = process.cpuUsage();
   let closing = false;
   const close = async () => {
