@@ -71,8 +71,14 @@ export class BusTransportHost implements TransportHost {
       return { status: 'failed', error, willRetry: false };
     }
     const r = await this.pipeline.runOnce(sub, envelope);
-    return r.error
-      ? { status: r.status, error: r.error, willRetry: r.willRetry === true }
-      : { status: r.status, willRetry: false };
+    if (r.closed) return { status: 'closed', ...(r.error && { error: r.error }), willRetry: false };
+    if (!r.error) return { status: r.status, willRetry: false };
+    const retry = r.willRetry === true;
+    return {
+      status: r.status,
+      error: r.error,
+      willRetry: retry,
+      ...(retry && r.retryInMs !== undefined && { retryInMs: r.retryInMs }),
+    };
   }
 }

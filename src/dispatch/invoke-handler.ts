@@ -1,7 +1,7 @@
 import type { Subscription } from '../handlers/subscription';
 import type { HandlerOutcome } from '../kernel/dispatch-report';
 import { withAttempt } from '../kernel/envelope';
-import { HandlerTimeoutError, isNonRetriable } from '../kernel/errors';
+import { describeCause, HandlerTimeoutError, isNonRetriable } from '../kernel/errors';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import { catchRejection } from '../kernel/is-thenable';
 import type { DispatchHost } from './dispatch-host';
@@ -83,8 +83,41 @@ function settle(
   }
 }
 
-/** A handler's outcome; `willRetry` on a failure that a broker will deliver again (`once`). */
-export type AttemptResult = HandlerOutcome & { readonly willRetry?: boolean };
+/**
+ * A handler's outcome. `once` mode only: `willRetry` (with `retryInMs`, the
+ * jittered wait the policy chose) on a failure that a broker will deliver
+ * again; `closed` on an attempt that `close()` cut short, which is not the
+ * handler's failure: the broker delivers it again as the same attempt.
+ */
+export type AttemptResult = HandlerOutcome & {
+  readonly willRetry?: boolean;
+  readonly retryInMs?: number;
+  readonly closed?: boolean;
+};
+
+/** An attempt of a received event that failed after close() gave up: left to the broker, not dead-lettered. */
+function cutByClose(
+  host: DispatchHost,
+  sub: Subscription,
+  envelope: EventEnvelope,
+  attempt: number,
+  error: Error,
+  started: number,
+): AttemptResult {
+  host.logger.warn(
+    { error: describeCause(error), handlerId: sub.id, eventId: envelope.id, attempt },
+    `handler ${sub.id}: attempt ${attempt} cut short by close(); the broker delivers it again`,
+  );
+  return {
+    handlerId: sub.id,
+    status: 'failed',
+    attempts: attempt,
+    durationMs: elapsedSince(started),
+    error,
+    followUps: NO_ENVELOPES,
+    closed: true,
+  };
+}
 
 /**
  * Settles attempt 1 (`first`: its pending result) and runs the retries. Never
@@ -124,6 +157,7 @@ async function attempts(
       }
       ctx.discard({ kind: 'handler-failed', handlerId: sub.id, error });
       const seen = ctx.envelope;
+      if (once && host.stopping) return cutByClose(host, sub, seen, attempt, error, started);
       const willRetry =
         attempt < sub.retry.attempts &&
         !host.stopping &&
@@ -151,6 +185,7 @@ async function attempts(
           error,
           followUps: NO_ENVELOPES,
           willRetry: true,
+          ...(delay === undefined ? {} : { retryInMs: delay }),
         };
       if (!(await host.sleep(delay ?? 0, seen, sub.id))) {
         host.logger.error(

@@ -81,14 +81,20 @@ export interface ReceivedEnvelope {
   readonly event: object;
 }
 
-/** How one attempt of one handler ended. */
+/**
+ * How one attempt of one handler ended. `closed`: `close()` gave up on it
+ * while it ran (its timeout passed); not the handler's failure, so not a dead
+ * letter: the broker should deliver it again as the same attempt.
+ */
 export interface AttemptOutcome {
-  readonly status: 'succeeded' | 'failed' | 'skipped';
+  readonly status: 'succeeded' | 'failed' | 'skipped' | 'closed';
   readonly error?: Error;
   /**
-   * For a failure: deliver it again (attempt + 1, after `delayBeforeAttempt`),
-   * or not (the last attempt, a `NonRetriableError`, a `shouldRetry` veto, or
-   * the bus is closing) — then it is a dead letter.
+   * For a failure: deliver it again (attempt + 1, after `retryInMs`), or not
+   * (the last attempt, a `NonRetriableError`, a `shouldRetry` veto) — then it
+   * is a dead letter.
    */
   readonly willRetry: boolean;
+  /** The wait before the next attempt, when `willRetry` (the policy's jitter applied once, here). */
+  readonly retryInMs?: number;
 }

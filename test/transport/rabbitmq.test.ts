@@ -1,9 +1,14 @@
 import type { Channel, ChannelModel } from 'amqplib';
+import fc from 'fast-check';
 import { Event, type EventContext, EventHandler, NonRetriableError, OnEvent } from 'koa-event-bus';
+import { waitQueueDeclarer } from '../../src/transport/rabbitmq/process-delivery';
 import {
   handlerQueueArguments,
   queueNames,
+  WAIT_QUEUE_REDECLARE_MS,
+  waitBucket,
   waitQueueArguments,
+  waitQueueExpiresMs,
 } from '../../src/transport/rabbitmq/topology';
 import {
   brokerConnection,
@@ -163,4 +168,104 @@ test('an undecodable message (unknown event, malformed body) lands in the DLQ wi
     ['m-2', 'malformed', 'charge'],
   ]);
   expect(attempts).toEqual([]);
+});
+
+@Event('rmq.label-printed')
+class LabelPrinted {
+  constructor(readonly orderId: string) {}
+}
+const labelAttempts: number[] = [];
+
+@EventHandler()
+class Labels {
+  @OnEvent(LabelPrinted, {
+    id: 'label',
+    retry: { attempts: 2, backoffMs: 1_000, strategy: 'fixed', jitter: 0.5 },
+  })
+  print(_e: LabelPrinted, ctx: EventContext): void {
+    labelAttempts.push(ctx.attempt);
+    if (ctx.attempt === 1) throw new Error('printer jammed');
+  }
+}
+
+test('a jittered retry waits the delay onError was told, in a wait queue bucketed to 2 digits that expires when unused', async () => {
+  labelAttempts.length = 0;
+  const app = uniqueApp('jitter');
+  const told: number[] = [];
+  const worker = buses.bus({
+    handlers: [Labels],
+    // The 1st draw is the startup declaration's (1400 ms); the 2nd, the retry's: 1000 · (0.5 + 0.123) = 623 ms.
+    random: (
+      (draws) => () =>
+        draws.shift() ?? 0.5
+    )([0.9, 0.123]),
+    hooks: { onError: (e) => told.push(e.retryInMs ?? -1) },
+    transport: { app, consume: true, settleOnHandled: true },
+  });
+  await worker.ready();
+
+  const started = Date.now();
+  worker.emit(new LabelPrinted('o-7'));
+  await worker.drain();
+
+  expect(labelAttempts).toEqual([1, 2]);
+  expect(told).toEqual([623]);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(620);
+  const queues = buses.transportOf(worker).queues;
+  expect(queues).toContain(queueNames(app, 'label').wait(1400));
+  expect(queues).toContain(queueNames(app, 'label').wait(620)); // 623 → 620, declared at retry time
+  // Declared with x-expires = 2 · 620 + 60 000: the same arguments are accepted again.
+  expect(waitQueueArguments(app, 'label', 620)).toMatchObject({ 'x-expires': 61_240 });
+  await channel.assertQueue(queueNames(app, 'label').wait(620), {
+    durable: true,
+    arguments: waitQueueArguments(app, 'label', 620),
+  });
+});
+
+test('wait buckets: two significant digits, at most 5 % off, and a wait queue outlives its messages', () => {
+  expect([0, 7, 87.4, 99.6, 100, 1234, 56_789].map(waitBucket)).toEqual([
+    0, 7, 87, 100, 100, 1200, 57_000,
+  ]);
+  fc.assert(
+    fc.property(fc.double({ min: 0, max: 86_400_000, noNaN: true }), (ms) => {
+      const b = waitBucket(ms);
+      expect(waitBucket(b)).toBe(b);
+      expect(Math.abs(b - ms)).toBeLessThanOrEqual(Math.max(0.5, ms * 0.05));
+      // Redeclared at least every WAIT_QUEUE_REDECLARE_MS: a message put in
+      // just before a redeclaration is due still expires before the queue can.
+      expect(waitQueueExpiresMs(b) - b).toBeGreaterThan(WAIT_QUEUE_REDECLARE_MS);
+    }),
+  );
+});
+
+test('a wait queue is declared again once its last declaration is older than the redeclare interval', async () => {
+  const app = uniqueApp('redeclare');
+  let now = 1_000_000;
+  const declare = waitQueueDeclarer(
+    app,
+    'label',
+    () => broker,
+    () => now,
+  );
+  const name = queueNames(app, 'label').wait(500);
+  const exists = async () => {
+    const probe = await freshChannel(broker);
+    return probe.checkQueue(name).then(
+      () => true,
+      () => false,
+    );
+  };
+  try {
+    expect(await declare(500)).toBe(name);
+    expect(await exists()).toBe(true);
+    await channel.deleteQueue(name);
+    now += WAIT_QUEUE_REDECLARE_MS - 1;
+    await declare(500); // declared recently: not again
+    expect(await exists()).toBe(false);
+    now += 1;
+    await declare(500);
+    expect(await exists()).toBe(true);
+  } finally {
+    await (await freshChannel(broker)).deleteQueue(name);
+  }
 });

@@ -14,6 +14,7 @@ import { queueNames } from './topology';
  * await consumer.start(model); // on every (re)connection
  * await consumer.stop();       // no new deliveries
  * await consumer.idle();       // the last acks sent
+ * await consumer.close();      // ...and processed by the broker
  * ```
  */
 export class HandlerConsumer {
@@ -58,6 +59,21 @@ export class HandlerConsumer {
   /** Resolves when every delivery taken so far is acked, requeued or lost with its channel. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Stops, waits for the deliveries in flight, then closes the channel: its
+   * close-ok comes after the broker processed the acks sent on it. (Closing
+   * the connection right after an ack loses the ack: amqplib may send the
+   * connection's close before the channel's pending frames, and the broker
+   * redelivers.)
+   */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.idle();
+    const channel = this.channel;
+    this.channel = undefined;
+    await channel?.close().catch(() => {}); // closed with its connection already
   }
 
   // The broker closed this channel (a refused operation); the connection's own loss restarts us.

@@ -2,7 +2,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { HandlerBinding, TransportHost } from '../transport';
 import type { ConfirmPublisher } from './confirm-publisher';
 import { attemptOf, deadLetterHeaders, ownHeaders } from './failure-headers';
-import { declareWaitQueue, queueNames } from './topology';
+import { declareWaitQueue, queueNames, WAIT_QUEUE_REDECLARE_MS, waitBucket } from './topology';
 import type { WireCodec } from './wire-codec';
 
 /** What processing a delivery needs: the bus, the codec, the publisher, the handler's names. */
@@ -49,11 +49,13 @@ export async function processDelivery(
       return c.handled(String(msg.properties.messageId), c.handlerId);
     }
     const outcome = await c.host.runAttempt(c.host.receive(received), c.handlerId);
+    if (outcome.status === 'closed') return requeue(channel, msg); // cut by close(): same attempt again
     await c.publisher.settled(); // the follow-ups it emitted are confirmed before the ack
     const retry = outcome.status === 'failed' && outcome.willRetry;
     if (retry) {
       const binding = c.bindings.find((b) => b.eventName === received.name) ?? c.bindings[0]!;
-      const wait = await c.declareWait(Math.round(binding.delayBeforeAttempt(attempt + 1)));
+      const delay = outcome.retryInMs ?? binding.delayBeforeAttempt(attempt + 1);
+      const wait = await c.declareWait(waitBucket(delay));
       await copyTo(c, msg, wait, { ...ownHeaders(msg.properties), 'x-attempt': attempt + 1 });
     } else if (outcome.status === 'failed') {
       const why = { handlerId: c.handlerId, attempts: attempt, error: outcome.error };
@@ -66,28 +68,37 @@ export async function processDelivery(
       { err, handlerId: c.handlerId },
       'rabbitmq: delivery not settled; requeued',
     );
-    try {
-      channel.nack(msg, false, true);
-    } catch {
-      // the channel is closed: the broker requeues it anyway
-    }
+    requeue(channel, msg);
   }
 }
 
-/** Declares a wait queue on a short-lived channel, once per delay. */
+function requeue(channel: Channel, msg: ConsumeMessage): void {
+  try {
+    channel.nack(msg, false, true);
+  } catch {
+    // the channel is closed: the broker requeues it anyway
+  }
+}
+
+/**
+ * Declares a wait queue on a short-lived channel, once per delay, and again
+ * when the last declaration is older than {@link WAIT_QUEUE_REDECLARE_MS}: a
+ * wait queue expires when unused (`x-expires`), and a redeclaration is what
+ * keeps one in use while messages still wait in it.
+ */
 export function waitQueueDeclarer(
   app: string,
   handlerId: string,
   model: () => ChannelModel | undefined,
+  now: () => number = Date.now,
 ) {
-  const declared = new Map<number, Promise<string>>();
+  const declared = new Map<number, { name: Promise<string>; at: number }>();
   return (delayMs: number): Promise<string> => {
-    let name = declared.get(delayMs);
-    if (!name) {
-      name = declareOnce(app, handlerId, delayMs, model());
-      declared.set(delayMs, name);
-      name.catch(() => declared.delete(delayMs));
-    }
+    const last = declared.get(delayMs);
+    if (last && now() - last.at < WAIT_QUEUE_REDECLARE_MS) return last.name;
+    const name = declareOnce(app, handlerId, delayMs, model());
+    declared.set(delayMs, { name, at: now() });
+    name.catch(() => declared.delete(delayMs));
     return name;
   };
 }

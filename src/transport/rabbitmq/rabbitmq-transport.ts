@@ -1,5 +1,6 @@
 import type { ChannelModel } from 'amqplib';
 import type { EventEnvelope } from '../../kernel/event-envelope';
+import type { Logger } from '../../kernel/logger';
 import { EventCodec } from '../codec/event-codec';
 import type { Transport, TransportHost } from '../transport';
 import { ConfirmPublisher, type Outgoing } from './confirm-publisher';
@@ -39,6 +40,7 @@ export class RabbitMqTransport implements Transport {
   private local: LocalHandling | undefined;
   private readonly declared = new Set<string>();
   private closed = false;
+  private logger: Logger | undefined;
 
   private readonly makeCodec: CodecFactory;
 
@@ -58,6 +60,7 @@ export class RabbitMqTransport implements Transport {
     }));
     const codec = this.makeCodec(types);
     this.codec = codec;
+    this.logger = host.logger;
     const backoff = { initialDelayMs, maxDelayMs };
     const connection = new ReconnectingConnection(url, backoff, host.logger, (model) =>
       this.opened(model, host),
@@ -108,14 +111,20 @@ export class RabbitMqTransport implements Transport {
   }
 
   async stopReceiving(): Promise<void> {
+    const was = this.receiving;
     this.receiving = false;
     this.local?.release();
     await Promise.all(this.consumers.map((c) => c.stop()));
+    if (was && this.consumers.length > 0)
+      this.logger?.info(
+        { app: this.options.app, queues: this.consumers.length },
+        `rabbitmq: stopped consuming ${this.consumers.length} queue(s); deliveries in flight finish, the rest stay queued`,
+      );
   }
 
   async close(): Promise<void> {
     await this.stopReceiving();
-    await Promise.all(this.consumers.map((c) => c.idle()));
+    await Promise.all(this.consumers.map((c) => c.close()));
     await this.publisher.settled();
     this.closed = true;
     await this.connection?.close();

@@ -32,11 +32,41 @@ export function handlerQueueArguments(app: string, handlerId: string, deliveryLi
   };
 }
 
+/**
+ * A wait queue is deleted once unused this long (`x-expires`: no consumer, no
+ * redeclaration; waiting messages do not count as use). Publishers redeclare
+ * a wait queue before using it when their last declaration is older than
+ * {@link WAIT_QUEUE_REDECLARE_MS}, so a message always has `expires − delay
+ * > redeclare interval` to spare; wait queues made for jittered delays nobody
+ * uses any more go away on their own.
+ */
+export const waitQueueExpiresMs = (delayMs: number): number => 2 * delayMs + 60_000;
+export const WAIT_QUEUE_REDECLARE_MS = 30_000;
+
+/**
+ * The delay a wait queue is made for: a jittered policy picks any delay, and
+ * each distinct one is a queue, so delays are rounded to two significant
+ * digits (at most 5 % off; ≤ 90 queues per decade of delays).
+ *
+ * @example
+ * ```ts
+ * waitBucket(1234); // 1200
+ * waitBucket(87.4); // 87
+ * ```
+ */
+export function waitBucket(delayMs: number): number {
+  const ms = Math.max(0, Math.round(delayMs));
+  if (ms < 100) return ms;
+  const step = 10 ** (Math.floor(Math.log10(ms)) - 1);
+  return Math.round(ms / step) * step;
+}
+
 /** The arguments of a retry wait queue: its messages expire back into the handler's queue. */
 export function waitQueueArguments(app: string, handlerId: string, delayMs: number) {
   return {
     'x-queue-type': 'quorum',
     'x-message-ttl': delayMs,
+    'x-expires': waitQueueExpiresMs(delayMs),
     ...atLeastOnce,
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': queueNames(app, handlerId).queue,
@@ -102,6 +132,6 @@ function groupByHandler(bindings: readonly HandlerBinding[]): Map<string, Handle
 function retryDelays(bindings: readonly HandlerBinding[]): Set<number> {
   const delays = new Set<number>();
   for (const b of bindings)
-    for (let n = 2; n <= b.maxAttempts; n++) delays.add(Math.round(b.delayBeforeAttempt(n)));
+    for (let n = 2; n <= b.maxAttempts; n++) delays.add(waitBucket(b.delayBeforeAttempt(n)));
   return delays;
 }
