@@ -7,10 +7,10 @@ import type { Subscription } from '../handlers/subscription';
 import type { SubscriptionMap } from '../handlers/subscription-map';
 import { callHook } from '../kernel/call-hook';
 import type { Clock } from '../kernel/clock';
-import type { DispatchReport } from '../kernel/dispatch-report';
+import { DispatchReport } from '../kernel/dispatch-report';
 import type { Envelope } from '../kernel/envelope';
 import { BusClosedError, BusOverflowError } from '../kernel/errors';
-import type { EventEnvelope } from '../kernel/event-envelope';
+import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import type { BusHooks, DeadLetter, DiscardReason, RetryDecision } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
 import type { PendingWork } from '../kernel/pending-work';
@@ -269,12 +269,44 @@ export class EventPipeline implements DispatchHost {
   }
 
   /** One attempt of one handler for a received envelope (a broker's delivery), counted as dispatching. */
+  /**
+   * One attempt of one handler for a received envelope. Its final outcome
+   * (not one the broker will deliver again) is reported to `onDispatched` as
+   * a report with that one outcome: on a broker each handler is a delivery.
+   * An envelope the dispatch filter keeps from its handlers is reported with
+   * no outcome, as a local dispatch is, and skipped.
+   */
   async runOnce(sub: Subscription, envelope: EventEnvelope): Promise<AttemptResult> {
     this.work.add('dispatching');
     try {
-      return await invokeHandler(this, sub, envelope, startedAt(this.timed), true);
+      if (!this.admitsReceived(envelope)) {
+        if (this.hooks.onDispatched)
+          callHook(this, 'onDispatched', new DispatchReport(envelope, [], 0));
+        return {
+          handlerId: sub.id,
+          status: 'skipped',
+          attempts: 0,
+          durationMs: 0,
+          followUps: NO_ENVELOPES,
+        };
+      }
+      const r = await invokeHandler(this, sub, envelope, startedAt(this.timed), true);
+      if (this.hooks.onDispatched && !r.willRetry && !r.closed) {
+        const { willRetry: _, retryInMs: __, closed: ___, ...outcome } = r;
+        callHook(this, 'onDispatched', new DispatchReport(envelope, [outcome], r.durationMs));
+      }
+      return r;
     } finally {
       this.work.done('dispatching');
+    }
+  }
+
+  private admitsReceived(envelope: EventEnvelope): boolean {
+    try {
+      return this.dispatcher.received(envelope);
+    } catch (err) {
+      this.fault(err, envelope); // a throwing dispatchFilter: the handler runs (nothing is lost)
+      return true;
     }
   }
 

@@ -183,6 +183,16 @@ export class Dispatcher {
     return report;
   }
 
+  /**
+   * A broker delivered `envelope` to one of this bus's handlers: observers
+   * (`waitFor`) see it, as they see a local dispatch; returns whether the
+   * dispatch filter lets it reach a handler.
+   */
+  received(envelope: EventEnvelope): boolean {
+    if (this.observers.size > 0) this.notify(envelope);
+    return !this.filter || this.filter(envelope);
+  }
+
   private notify(envelope: EventEnvelope): void {
     for (const observe of this.observers) {
       try {
