@@ -1,22 +1,18 @@
 #!/usr/bin/env node
-// `koa-event-bus dlq list|replay <handler-id> --app <app>`: see parse-cli-args.ts.
-// amqplib is an optional peer dependency: say so rather than MODULE_NOT_FOUND.
-try {
-  require.resolve('amqplib');
-} catch {
-  process.stderr.write(
-    'koa-event-bus dlq talks to RabbitMQ through amqplib, which is not installed: npm install amqplib\n',
-  );
-  process.exit(1);
-}
+// `koa-event-bus list|graph|dlq …`: see usage.ts.
+import { runCli } from './run-cli';
 
-void import('./run-cli').then(async ({ runCli }) => {
-  process.exitCode = await runCli(
-    process.argv.slice(2),
-    {
-      stdout: (text) => process.stdout.write(`${text}\n`),
-      stderr: (text) => process.stderr.write(`${text}\n`),
-    },
-    process.env,
-  );
+void runCli(
+  process.argv.slice(2),
+  {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+  },
+  process.env,
+).then((code) => {
+  process.exitCode = code;
+  // `list` loads the project's entry module, which may open handles (a
+  // database pool, a timer) that would keep the process alive: exit once the
+  // output is out. The timer itself does not keep an idle process waiting.
+  setTimeout(() => process.exit(code), 200).unref();
 });

@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
-import { CliError, ExitCode } from './cli-error';
-
-/** The default broker, as for `rabbitmqTransport()`. */
-export const DEFAULT_URL = 'amqp://guest:guest@127.0.0.1:5672';
+import { DEFAULT_URL, usageError } from './usage';
 
 /** A parsed `koa-event-bus dlq <list|replay> <handler-id>` invocation. */
 export interface DlqCommand {
+  readonly kind: 'dlq';
   readonly command: 'list' | 'replay';
   readonly handlerId: string;
   readonly app: string;
@@ -15,46 +13,96 @@ export interface DlqCommand {
   readonly json: boolean;
 }
 
-export const USAGE = `Usage:
-  koa-event-bus dlq list <handler-id> --app <app> [--url amqp://...] [--limit N] [--json]
-  koa-event-bus dlq replay <handler-id> --app <app> [--url amqp://...] [--limit N]
+/** A parsed `koa-event-bus list` invocation: where the handlers come from. */
+export interface ListCommand {
+  readonly kind: 'list';
+  readonly source:
+    | { readonly entry: string; readonly export: string | undefined }
+    | { readonly discover: readonly string[] };
+  readonly json: boolean;
+}
 
-  list    shows the dead letters of <app>.<handler-id>.dlq, oldest first, and leaves them there
-  replay  moves them back to <app>.<handler-id> with attempt 1 (each removed only once its copy is confirmed)
+/** A parsed `koa-event-bus graph` invocation. */
+export interface GraphCommand {
+  readonly kind: 'graph';
+  /** Files or globs to analyse (default: the tsconfig's files). */
+  readonly entries: readonly string[];
+  readonly project: string | undefined;
+  readonly format: 'mermaid' | 'json';
+}
 
-Options:
-  --app    the app name given to rabbitmqTransport({ app })
-  --url    the broker (default ${DEFAULT_URL}, or $RABBITMQ_URL)
-  --limit  at most N messages (default: all)
-  --json   list: one JSON array on stdout`;
+export type CliCommand = DlqCommand | ListCommand | GraphCommand;
+
+type Values = ReturnType<typeof parse>['values'];
+
+const OPTIONS_OF: Record<CliCommand['kind'], readonly (keyof Values)[]> = {
+  dlq: ['app', 'url', 'limit', 'json'],
+  list: ['entry', 'export', 'discover', 'json'],
+  graph: ['project', 'format'],
+};
 
 /**
  * Reads the command line (without `node` and the script), or throws a
- * `CliError` (exit code 2) that says what is wrong and shows the usage.
+ * usage error (exit code 2) that says what is wrong and shows the usage.
  *
  * @example
  * ```ts
- * parseCliArgs(['dlq', 'list', 'mailer', '--app', 'shop']).handlerId; // 'mailer'
+ * parseCliArgs(['dlq', 'list', 'mailer', '--app', 'shop']).kind; // 'dlq'
+ * parseCliArgs(['graph', 'src/**\/*.ts', '--format', 'json']); // { kind: 'graph', … }
  * ```
  */
-export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): DlqCommand {
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliCommand {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (err) {
-    throw usage((err as Error).message);
+    throw usageError((err as Error).message);
   }
   const { values, positionals } = parsed;
-  const [group, command, handlerId, ...extra] = positionals;
-  if (group !== 'dlq') throw usage(group ? `Unknown command '${group}'.` : 'No command given.');
+  const [kind, ...rest] = positionals;
+  if (kind !== 'dlq' && kind !== 'list' && kind !== 'graph')
+    throw usageError(kind ? `Unknown command '${kind}'.` : 'No command given.');
+  const foreign = Object.keys(values).find((k) => !OPTIONS_OF[kind].includes(k as keyof Values));
+  if (foreign) throw usageError(`--${foreign} is not an option of ${kind}.`);
+  if (kind === 'list') return listCommand(values, rest);
+  if (kind === 'graph') return graphCommand(values, rest);
+  return dlqCommand(values, rest, env);
+}
+
+function listCommand(values: Values, rest: readonly string[]): ListCommand {
+  if (rest.length > 0) throw usageError(`Unexpected argument '${rest[0]}'.`);
+  const { entry, discover } = values;
+  if (entry !== undefined && discover !== undefined)
+    throw usageError('list takes --entry or --discover, not both.');
+  if (discover !== undefined) {
+    if (values.export !== undefined) throw usageError('--export goes with --entry.');
+    return { kind: 'list', source: { discover }, json: values.json ?? false };
+  }
+  if (entry === undefined)
+    throw usageError(
+      'list needs --entry <module> (it exports the app or bus) or --discover <glob> (handler files).',
+    );
+  return { kind: 'list', source: { entry, export: values.export }, json: values.json ?? false };
+}
+
+function graphCommand(values: Values, entries: readonly string[]): GraphCommand {
+  const format = values.format ?? 'mermaid';
+  if (format !== 'mermaid' && format !== 'json')
+    throw usageError(`--format must be mermaid or json (got '${format}').`);
+  return { kind: 'graph', entries, project: values.project, format };
+}
+
+function dlqCommand(values: Values, rest: readonly string[], env: NodeJS.ProcessEnv): DlqCommand {
+  const [command, handlerId, ...extra] = rest;
   if (command !== 'list' && command !== 'replay')
-    throw usage(command ? `Unknown dlq command '${command}'.` : 'No dlq command given.');
-  if (!handlerId) throw usage(`dlq ${command} needs a <handler-id>.`);
-  if (extra.length > 0) throw usage(`Unexpected argument '${extra[0]}'.`);
+    throw usageError(command ? `Unknown dlq command '${command}'.` : 'No dlq command given.');
+  if (!handlerId) throw usageError(`dlq ${command} needs a <handler-id>.`);
+  if (extra.length > 0) throw usageError(`Unexpected argument '${extra[0]}'.`);
   if (!values.app)
-    throw usage('--app is required: the app name given to rabbitmqTransport({ app }).');
-  if (command === 'replay' && values.json) throw usage('--json is an option of dlq list.');
+    throw usageError('--app is required: the app name given to rabbitmqTransport({ app }).');
+  if (command === 'replay' && values.json) throw usageError('--json is an option of dlq list.');
   return {
+    kind: 'dlq',
     command,
     handlerId,
     app: values.app,
@@ -74,16 +122,18 @@ function parse(argv: readonly string[]) {
       url: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
+      entry: { type: 'string' },
+      export: { type: 'string' },
+      discover: { type: 'string', multiple: true },
+      project: { type: 'string' },
+      format: { type: 'string' },
     },
   });
 }
 
 function positiveInteger(text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1) throw usage(`--limit must be an integer ≥ 1 (got '${text}').`);
+  if (!/^\d+$/.test(text) || n < 1)
+    throw usageError(`--limit must be an integer ≥ 1 (got '${text}').`);
   return n;
-}
-
-function usage(problem: string): CliError {
-  return new CliError(`${problem}\n\n${USAGE}`, ExitCode.Usage);
 }

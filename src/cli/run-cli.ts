@@ -1,24 +1,31 @@
 import { CliError, ExitCode } from './cli-error';
-import { formatDeadLetters } from './format-dead-letters';
-import { listDeadLetters } from './list-dead-letters';
-import { openBroker } from './open-broker';
-import { parseCliArgs, USAGE } from './parse-cli-args';
-import { replayDeadLetters } from './replay-dead-letters';
+import type { CliOutput } from './cli-output';
+import { requireAmqplib } from './dlq/require-amqplib';
+import type { RequireTypeScript } from './graph/load-typescript';
+import { runGraph } from './graph/run-graph';
+import { runList } from './list/run-list';
+import { parseCliArgs } from './parse-cli-args';
+import { USAGE } from './usage';
 
-/** Where the CLI writes. */
-export interface CliOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
+export type { CliOutput } from './cli-output';
+
+/** Where the CLI runs; seams for tests. */
+export interface CliOptions {
+  /** The project folder (default `process.cwd()`). */
+  readonly cwd?: string;
+  /** How `graph` requires `typescript` from the project (tests simulate it missing). */
+  readonly requireTypeScript?: RequireTypeScript;
 }
 
 /**
  * Runs one command line and resolves with its exit code: 0 done, 1 a failure
- * (broker unreachable, a refused publish), 2 a wrong invocation (unknown
- * queue, bad arguments). Never rejects: every error is written to `stderr`.
+ * (broker unreachable, a refused publish, TypeScript missing), 2 a wrong
+ * invocation (bad arguments, unknown queue, no app in the entry module, no
+ * tsconfig). Never rejects: every error is one message on `stderr`.
  *
  * @example
  * ```ts
- * const code = await runCli(['dlq', 'list', 'mailer', '--app', 'shop', '--json'], {
+ * const code = await runCli(['list', '--entry', 'src/app.ts', '--json'], {
  *   stdout: (t) => process.stdout.write(`${t}\n`),
  *   stderr: (t) => process.stderr.write(`${t}\n`),
  * });
@@ -28,6 +35,7 @@ export async function runCli(
   argv: readonly string[],
   out: CliOutput,
   env: NodeJS.ProcessEnv = {},
+  options: CliOptions = {},
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     out.stdout(USAGE);
@@ -35,21 +43,13 @@ export async function runCli(
   }
   try {
     const cmd = parseCliArgs(argv, env);
-    const model = await openBroker(cmd.url);
-    try {
-      if (cmd.command === 'list') {
-        const listing = await listDeadLetters(model, cmd);
-        out.stdout(
-          cmd.json ? JSON.stringify(listing.letters, null, 2) : formatDeadLetters(listing),
-        );
-      } else {
-        const { replayed, from, to } = await replayDeadLetters(model, cmd);
-        out.stdout(
-          `Replayed ${replayed} message${replayed === 1 ? '' : 's'} from ${from} to ${to}.`,
-        );
-      }
-    } finally {
-      await model.close().catch(() => {});
+    const cwd = options.cwd ?? process.cwd();
+    if (cmd.kind === 'list') await runList(cmd, out, cwd);
+    else if (cmd.kind === 'graph') runGraph(cmd, out, cwd, options.requireTypeScript);
+    else {
+      requireAmqplib();
+      const { runDlq } = await import('./dlq/run-dlq'); // amqplib is loaded for dlq only
+      await runDlq(cmd, out);
     }
     return ExitCode.Ok;
   } catch (err) {
@@ -57,7 +57,20 @@ export async function runCli(
       out.stderr(err.message);
       return err.exitCode;
     }
-    out.stderr(`Unexpected error: ${(err as Error).stack ?? String(err)}`);
+    out.stderr(unexpected(err));
     return ExitCode.Failure;
   }
+}
+
+// An error of the project's own code (a KoaEventBusError from building the
+// bus: a duplicate handler id, @OnEvent without @EventHandler) is the user's
+// to fix: its code and message. Anything else is a bug of the CLI: the stack.
+function unexpected(err: unknown): string {
+  const { code, message, stack } = (err ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    stack?: unknown;
+  };
+  if (typeof code === 'string' && code.startsWith('KEB_')) return `${code}: ${String(message)}`;
+  return `Unexpected error (a bug of koa-event-bus's CLI; please report it): ${String(stack ?? err)}`;
 }

@@ -51,6 +51,9 @@ export const ErrorCode = {
   EventEncodeFailed: 'KEB_EVENT_ENCODE_FAILED',
   EventDecodeFailed: 'KEB_EVENT_DECODE_FAILED',
   DuplicateEventName: 'KEB_DUPLICATE_EVENT_NAME',
+  CliTypeScriptMissing: 'KEB_CLI_TYPESCRIPT_MISSING',
+  CliProjectInvalid: 'KEB_CLI_PROJECT_INVALID',
+  CliAppNotFound: 'KEB_CLI_APP_NOT_FOUND',
 } as const;
 
 /**

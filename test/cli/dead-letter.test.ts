@@ -1,5 +1,5 @@
 import type { MessageProperties } from 'amqplib';
-import { describeDeadLetter } from '../../src/cli/dead-letter';
+import { describeDeadLetter } from '../../src/cli/dlq/dead-letter';
 import { deadLetterHeaders } from '../../src/transport/rabbitmq/failure-headers';
 
 const props = (p: Partial<MessageProperties>) => p as MessageProperties;

@@ -1,6 +1,7 @@
 import { CliError } from '../../src/cli/cli-error';
-import { DEFAULT_URL, parseCliArgs, USAGE } from '../../src/cli/parse-cli-args';
+import { parseCliArgs } from '../../src/cli/parse-cli-args';
 import { runCli } from '../../src/cli/run-cli';
+import { DEFAULT_URL, USAGE } from '../../src/cli/usage';
 
 const usageError = (argv: string[]) => {
   try {
@@ -13,6 +14,7 @@ const usageError = (argv: string[]) => {
 
 test('reads a dlq command, its options and their defaults', () => {
   expect(parseCliArgs(['dlq', 'list', 'mailer', '--app', 'shop'])).toEqual({
+    kind: 'dlq',
     command: 'list',
     handlerId: 'mailer',
     app: 'shop',
@@ -25,6 +27,7 @@ test('reads a dlq command, its options and their defaults', () => {
       RABBITMQ_URL: 'amqp://rabbit:5672',
     }),
   ).toEqual({
+    kind: 'dlq',
     command: 'list',
     handlerId: 'Mailer.send',
     app: 'shop',
@@ -71,4 +74,59 @@ test('--help prints the usage on stdout and exits 0', async () => {
     stderr: (t) => out.push(t),
   });
   expect({ code, out }).toEqual({ code: 0, out: [USAGE] });
+});
+
+test('reads list and graph commands', () => {
+  expect(
+    parseCliArgs(['list', '--entry', 'src/app.ts', '--export', 'createShopApp', '--json']),
+  ).toEqual({
+    kind: 'list',
+    source: { entry: 'src/app.ts', export: 'createShopApp' },
+    json: true,
+  });
+  expect(
+    parseCliArgs(['list', '--discover', 'src/**/*.handler.ts', '--discover=lib/*.js']),
+  ).toEqual({
+    kind: 'list',
+    source: { discover: ['src/**/*.handler.ts', 'lib/*.js'] },
+    json: false,
+  });
+  expect(parseCliArgs(['graph'])).toEqual({
+    kind: 'graph',
+    entries: [],
+    project: undefined,
+    format: 'mermaid',
+  });
+  expect(
+    parseCliArgs([
+      'graph',
+      'src/**/*.ts',
+      'lib/x.ts',
+      '--project',
+      'tsconfig.app.json',
+      '--format',
+      'json',
+    ]),
+  ).toEqual({
+    kind: 'graph',
+    entries: ['src/**/*.ts', 'lib/x.ts'],
+    project: 'tsconfig.app.json',
+    format: 'json',
+  });
+});
+
+test('an option of another command, or a wrong --format, is a usage error', () => {
+  expect(usageError(['graph', '--format', 'dot'])).toEqual({
+    code: 2,
+    first: "--format must be mermaid or json (got 'dot').",
+  });
+  expect(usageError(['graph', '--json'])).toEqual({
+    code: 2,
+    first: '--json is not an option of graph.',
+  });
+  expect(usageError(['dlq', 'list', 'm', '--app', 'a', '--entry', 'x.ts'])).toEqual({
+    code: 2,
+    first: '--entry is not an option of dlq.',
+  });
+  expect(usageError(['list', '--entry'])).toMatchObject({ code: 2 });
 });

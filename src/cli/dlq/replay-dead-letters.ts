@@ -1,7 +1,7 @@
 import type { ChannelModel, GetMessage, MessageProperties, Options } from 'amqplib';
-import { deadLetterHeaders, ownHeaders } from '../transport/rabbitmq/failure-headers';
-import { queueNames } from '../transport/rabbitmq/topology';
-import { CliError, ExitCode } from './cli-error';
+import { deadLetterHeaders, ownHeaders } from '../../transport/rabbitmq/failure-headers';
+import { queueNames } from '../../transport/rabbitmq/topology';
+import { CliError, ExitCode } from '../cli-error';
 import { checkQueue } from './open-broker';
 
 /** What `dlq replay` did. */

@@ -1,5 +1,5 @@
 import type { ChannelModel, GetMessage } from 'amqplib';
-import { queueNames } from '../transport/rabbitmq/topology';
+import { queueNames } from '../../transport/rabbitmq/topology';
 import { type DeadLetter, describeDeadLetter } from './dead-letter';
 import { checkQueue } from './open-broker';
 

@@ -1,5 +1,5 @@
 import { type Channel, type ChannelModel, connect } from 'amqplib';
-import { CliError, ExitCode } from './cli-error';
+import { CliError, ExitCode } from '../cli-error';
 
 /** The URL without its password, for messages. */
 export function safeUrl(url: string): string {
