@@ -11,6 +11,7 @@ module.exports = {
     '^koa-event-bus/testing$': '<rootDir>/src/testing/index.ts',
     '^koa-event-bus/testing/jest-setup$': '<rootDir>/src/testing/jest-setup.ts',
     '^koa-event-bus/rabbitmq$': '<rootDir>/src/transport/rabbitmq/index.ts',
+    '^koa-event-bus/otel$': '<rootDir>/src/otel/index.ts',
   },
   setupFiles: ['reflect-metadata'],
   // Users write 'koa-event-bus/testing/jest-setup'; here it is the source file

@@ -83,6 +83,14 @@ export type {
   HandlerErrorInfo,
   RetryDecision,
 } from './kernel/hooks';
+export type {
+  AttemptEnd,
+  AttemptTelemetry,
+  BusInstrumentation,
+  Instrumentation,
+  InstrumentedBus,
+  PublishTelemetry,
+} from './kernel/instrumentation';
 export { consoleLogger, type Logger, silentLogger } from './kernel/logger';
 export type { PendingWork } from './kernel/pending-work';
 export { InMemoryTransport } from './transport/in-memory-transport';

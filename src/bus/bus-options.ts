@@ -4,6 +4,7 @@ import type { Class } from '../kernel/class';
 import type { Clock } from '../kernel/clock';
 import type { EventEnvelope } from '../kernel/event-envelope';
 import type { BusHooks, RetryDecision } from '../kernel/hooks';
+import type { Instrumentation } from '../kernel/instrumentation';
 import type { Logger } from '../kernel/logger';
 import type { Transport } from '../transport/transport';
 
@@ -36,6 +37,19 @@ export interface EventBusOptions<P extends readonly Provider[] = readonly Provid
   /** Pino-compatible logger. Default: console. */
   logger?: Logger;
   hooks?: BusHooks;
+  /**
+   * Tracing and metrics: spans per publish and per handler attempt, trace
+   * context carried across a broker. `openTelemetry()` from
+   * `koa-event-bus/otel` is one; without it, the bus does no tracing work at
+   * all. A throwing instrumentation is logged, never propagated.
+   *
+   * @example
+   * ```ts
+   * import { openTelemetry } from 'koa-event-bus/otel';
+   * createEventBus({ handlers, instrumentation: openTelemetry() });
+   * ```
+   */
+  instrumentation?: Instrumentation;
   /** Where committed events go. Default: `InMemoryTransport`. */
   transport?: Transport;
   /** Retry policy for handlers that set none. Default: 1 attempt. */

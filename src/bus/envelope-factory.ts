@@ -7,6 +7,7 @@ import {
   FollowUpBudgetExceededError,
   UnhandledEventError,
 } from '../kernel/errors';
+import type { GuardedInstrumentation } from '../kernel/guarded-instrumentation';
 import type { BusHooks, DiscardReason } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
 import type { ReceivedEnvelope } from '../transport/transport';
@@ -22,6 +23,7 @@ export interface EnvelopeFactoryOptions {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly hooks: BusHooks;
+  readonly instrumentation: GuardedInstrumentation | undefined;
   readonly logger: Logger;
   readonly onUnhandledEvent: 'ignore' | 'warn' | 'throw';
   readonly maxCausationDepth: number;
@@ -64,6 +66,7 @@ export class EnvelopeFactory {
       lineage.followUpId?.(),
     );
     if (o.hooks.onEmitted) callHook(o, 'onEmitted', envelope);
+    if (o.instrumentation) o.instrumentation.emitted(envelope);
     return envelope;
   }
 

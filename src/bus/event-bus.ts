@@ -16,10 +16,12 @@ import type { DispatchReport } from '../kernel/dispatch-report';
 import { BusClosedError, DrainTimeoutError } from '../kernel/errors';
 import type { EventEnvelope } from '../kernel/event-envelope';
 import { guardLogger } from '../kernel/guard-logger';
+import { GuardedInstrumentation } from '../kernel/guarded-instrumentation';
 import type { DeadLetter } from '../kernel/hooks';
 import { consoleLogger, type Logger } from '../kernel/logger';
 import type { PendingWork } from '../kernel/pending-work';
 import { InMemoryTransport } from '../transport/in-memory-transport';
+import type { Transport } from '../transport/transport';
 import type { EventBusOptions } from './bus-options';
 import type { CloseReport, EventDescription, LostEvent } from './close-report';
 import { describeSubscriptions } from './describe-subscriptions';
@@ -63,6 +65,8 @@ export class EventBus {
   private readonly newId: () => string;
   private onCount = 0;
   private closed: Promise<CloseReport> | undefined;
+  /** Tracing and metrics, when configured: told at close (its pending-work gauge stops). */
+  private readonly instrumentation: GuardedInstrumentation | undefined;
 
   constructor(options: EventBusOptions = {}) {
     this.options = options;
@@ -70,6 +74,15 @@ export class EventBus {
     this.logger = guardLogger(options.logger ?? consoleLogger);
     const hooks = options.hooks ?? {};
     const clock = options.clock ?? systemClock;
+    const transport: Transport = options.transport ?? new InMemoryTransport();
+    this.instrumentation = options.instrumentation
+      ? new GuardedInstrumentation(options.instrumentation, {
+          system: transport.system,
+          pending: () => this.pipeline.pending(),
+          logger: this.logger,
+        })
+      : undefined;
+    const instrumentation = this.instrumentation;
     this.newId = options.generateId ?? randomUUID;
     this.resolver =
       options.resolver ??
@@ -82,6 +95,7 @@ export class EventBus {
       clock,
       newId: this.newId,
       hooks,
+      instrumentation,
       logger: this.logger,
       onUnhandledEvent:
         options.onUnhandledEvent ?? (process.env.NODE_ENV === 'production' ? 'ignore' : 'warn'),
@@ -91,13 +105,14 @@ export class EventBus {
     this.pipeline = new EventPipeline({
       logger: this.logger,
       hooks,
+      instrumentation,
       clock,
       random: options.random ?? Math.random,
       shouldRetry: options.shouldRetry,
       timed: options.measureDurations ?? hooks.onDispatched !== undefined,
       subscriptions: this.subscriptions,
       envelopes,
-      transport: options.transport ?? new InMemoryTransport(),
+      transport,
       concurrency: options.concurrency ?? 1000,
       dispatchFilter: options.dispatchFilter,
       maxInFlight: options.maxInFlight ?? 100_000,
@@ -356,6 +371,7 @@ export class EventBus {
     }
     const pending = pipeline.pending();
     await pipeline.closeTransport();
+    this.instrumentation?.close();
     if (!drained)
       this.logger.warn(
         { pending, lost: stopped.lost },

@@ -11,6 +11,7 @@ import { DispatchReport } from '../kernel/dispatch-report';
 import type { Envelope } from '../kernel/envelope';
 import { BusClosedError, BusOverflowError } from '../kernel/errors';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
+import type { GuardedInstrumentation } from '../kernel/guarded-instrumentation';
 import type { BusHooks, DeadLetter, DiscardReason, RetryDecision } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
 import type { PendingWork } from '../kernel/pending-work';
@@ -28,7 +29,10 @@ import { WorkTracker } from './work-tracker';
 export const ROOT: ScopeLineage = Object.freeze({});
 
 export interface EventPipelineOptions
-  extends Pick<DispatchHost, 'logger' | 'hooks' | 'clock' | 'random' | 'shouldRetry' | 'timed'> {
+  extends Pick<
+    DispatchHost,
+    'logger' | 'hooks' | 'instrumentation' | 'clock' | 'random' | 'shouldRetry' | 'timed'
+  > {
   readonly subscriptions: SubscriptionMap;
   readonly envelopes: EnvelopeFactory;
   readonly transport: Transport;
@@ -49,6 +53,7 @@ export interface EventPipelineOptions
 export class EventPipeline implements DispatchHost {
   readonly logger: Logger;
   readonly hooks: BusHooks;
+  readonly instrumentation: GuardedInstrumentation | undefined;
   readonly clock: Clock;
   readonly random: () => number;
   readonly shouldRetry: ((info: RetryDecision) => boolean) | undefined;
@@ -79,6 +84,7 @@ export class EventPipeline implements DispatchHost {
     this.o = options;
     this.logger = options.logger;
     this.hooks = options.hooks;
+    this.instrumentation = options.instrumentation;
     this.clock = options.clock;
     this.random = options.random;
     this.shouldRetry = options.shouldRetry;
@@ -229,22 +235,30 @@ export class EventPipeline implements DispatchHost {
       this.discard(envelopes, { kind: 'closed', state: 'late' });
       return undefined;
     }
+    const traced = this.instrumentation;
+    const sending = traced?.publishing(envelopes);
     let published: void | Promise<void>;
     try {
       published = this.transport.publish(envelopes);
     } catch (err) {
+      traced?.published(sending, err);
       this.publishFailed(envelopes, err);
       return Promise.resolve(err);
     }
-    if (!(published instanceof Promise)) return undefined;
+    if (!(published instanceof Promise)) {
+      traced?.published(sending);
+      return undefined;
+    }
     const n = envelopes.length;
     this.work.add('publishing', n);
     return published.then(
       () => {
+        traced?.published(sending);
         this.work.done('publishing', n);
         return undefined;
       },
       (err: unknown) => {
+        traced?.published(sending, err ?? new Error('publish rejected'));
         this.publishFailed(envelopes, err);
         this.work.done('publishing', n);
         return err ?? new Error('publish rejected');
@@ -340,6 +354,7 @@ export class EventPipeline implements DispatchHost {
       'events discarded',
     );
     callHook(this, 'onDiscard', { envelopes, reason });
+    if (this.instrumentation) this.instrumentation.discarded({ envelopes, reason });
   }
 
   deadLetter(letter: DeadLetter): void {

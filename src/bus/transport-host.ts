@@ -50,8 +50,15 @@ export class BusTransportHost implements TransportHost {
     return out;
   }
 
-  receive(received: ReceivedEnvelope): EventEnvelope {
-    return this.pipeline.envelopes.receive(received);
+  receive(received: ReceivedEnvelope, headers?: Readonly<Record<string, unknown>>): EventEnvelope {
+    const envelope = this.pipeline.envelopes.receive(received);
+    const instrumentation = this.pipeline.instrumentation;
+    if (instrumentation && headers) instrumentation.received(envelope, headers);
+    return envelope;
+  }
+
+  propagationHeaders(envelope: EventEnvelope): Readonly<Record<string, string>> | undefined {
+    return this.pipeline.instrumentation?.inject(envelope);
   }
 
   /** One attempt of one handler for a received envelope (a broker's delivery). */

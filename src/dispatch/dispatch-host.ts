@@ -1,5 +1,6 @@
 import type { Clock } from '../kernel/clock';
 import type { EventEnvelope } from '../kernel/event-envelope';
+import type { GuardedInstrumentation } from '../kernel/guarded-instrumentation';
 import type { BusHooks, DeadLetter, DiscardReason, RetryDecision } from '../kernel/hooks';
 import type { Logger } from '../kernel/logger';
 import type { RunningInvocations } from './running-invocations';
@@ -20,6 +21,8 @@ export interface FollowUpScope {
 export interface DispatchHost {
   readonly logger: Logger;
   readonly hooks: BusHooks;
+  /** Tracing and metrics, when configured (else nothing is called for them). */
+  readonly instrumentation: GuardedInstrumentation | undefined;
   readonly clock: Clock;
   readonly random: () => number;
   /** The bus's `shouldRetry` veto, if any. */

@@ -67,6 +67,7 @@ export function fail(
   };
   host.deadLetter(letter);
   callHook(host, 'onDeadLetter', letter);
+  if (host.instrumentation) host.instrumentation.deadLettered(letter);
   return {
     handlerId: sub.id,
     status: 'failed',

@@ -1,11 +1,13 @@
 import type { EventContext } from '../handlers/event-context';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
 import type { DiscardReason } from '../kernel/hooks';
+import type { AttemptEnd, AttemptTelemetry } from '../kernel/instrumentation';
 import type { Logger } from '../kernel/logger';
 import type { DispatchHost, FollowUpScope } from './dispatch-host';
 
 /** The verdict of an attempt that succeeded before emitting anything. */
 const COMMITTED = Symbol('committed');
+const SUCCEEDED: AttemptEnd = Object.freeze({ status: 'succeeded' });
 
 /**
  * The `EventContext` of one attempt. The AbortController is created only when
@@ -20,6 +22,8 @@ export class InvocationContext implements EventContext {
   runningPrev: InvocationContext | undefined;
   runningNext: InvocationContext | undefined;
   isRunning = false;
+  /** The instrumentation's view of this attempt (its span), when the bus is instrumented. */
+  telemetry: AttemptTelemetry | undefined;
   /**
    * The attempt's verdict, when it ended before anything was emitted (the
    * scope is then opened late, already ended): `COMMITTED` or the discard reason.
@@ -47,11 +51,29 @@ export class InvocationContext implements EventContext {
     return this.followUps;
   }
 
-  /** Dispatches the follow-ups (none: nothing to do). */
+  /** Dispatches the follow-ups (none: nothing to do): the attempt succeeded. */
   commit(): readonly EventEnvelope[] {
-    if (this.followUps) return this.followUps.commit();
-    this.verdict = COMMITTED;
-    return NO_ENVELOPES;
+    let committed = NO_ENVELOPES;
+    if (this.followUps) committed = this.followUps.commit();
+    else this.verdict = COMMITTED;
+    if (this.telemetry) this.ended(SUCCEEDED);
+    return committed;
+  }
+
+  /** Runs `fn` inside the attempt's telemetry (its span active), as the handler ran. */
+  inTelemetry(fn: () => void): void {
+    const telemetry = this.telemetry;
+    const instrumentation = this.host.instrumentation;
+    if (telemetry && instrumentation) instrumentation.run(telemetry, fn);
+    else fn();
+  }
+
+  /** Tells the instrumentation how the attempt ended (once; after its follow-ups were published). */
+  ended(outcome: AttemptEnd): void {
+    const telemetry = this.telemetry;
+    if (!telemetry) return;
+    this.telemetry = undefined;
+    this.host.instrumentation?.ended(telemetry, outcome);
   }
 
   /** Drops the follow-ups of a failed attempt. */

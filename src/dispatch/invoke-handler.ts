@@ -3,6 +3,7 @@ import type { HandlerOutcome } from '../kernel/dispatch-report';
 import { withAttempt } from '../kernel/envelope';
 import { describeCause, HandlerTimeoutError, isNonRetriable } from '../kernel/errors';
 import { type EventEnvelope, NO_ENVELOPES } from '../kernel/event-envelope';
+import type { GuardedInstrumentation } from '../kernel/guarded-instrumentation';
 import { catchRejection } from '../kernel/is-thenable';
 import type { DispatchHost } from './dispatch-host';
 import { elapsedSince } from './elapsed';
@@ -157,7 +158,10 @@ async function attempts(
       }
       ctx.discard({ kind: 'handler-failed', handlerId: sub.id, error });
       const seen = ctx.envelope;
-      if (once && host.stopping) return cutByClose(host, sub, seen, attempt, error, started);
+      if (once && host.stopping) {
+        ctx.ended({ status: 'failed', error, willRetry: true }); // the broker delivers it again
+        return cutByClose(host, sub, seen, attempt, error, started);
+      }
       const willRetry =
         attempt < sub.retry.attempts &&
         !host.stopping &&
@@ -166,16 +170,9 @@ async function attempts(
       const delay = willRetry ? retryDelay(sub.retry, attempt + 1, host.random) : undefined;
       reportFailure(host, sub, seen, attempt, error, willRetry, delay);
       // After close() gave up, a failure (typically the abort it caused) is a 'closed' dead letter.
-      if (!willRetry)
-        return fail(
-          host,
-          sub,
-          envelope,
-          attempt,
-          error,
-          started,
-          host.stopping ? 'closed' : 'failed',
-        );
+      const deadLetter = host.stopping ? 'closed' : 'failed';
+      ctx.ended({ status: 'failed', error, willRetry, ...(willRetry ? {} : { deadLetter }) });
+      if (!willRetry) return fail(host, sub, envelope, attempt, error, started, deadLetter);
       if (once)
         return {
           handlerId: sub.id,
@@ -205,6 +202,7 @@ async function attempts(
     }
   } catch (err) {
     host.fault(err, envelope);
+    ctx.ended({ status: 'failed', error: toError(err, sub.id), willRetry: false });
     return {
       handlerId: sub.id,
       status: 'failed',
@@ -223,11 +221,26 @@ async function attempts(
  */
 function start(host: DispatchHost, sub: Subscription, ctx: InvocationContext): unknown {
   try {
-    const result = host.runIn(ctx, sub.invoke, ctx.causedBy.event, ctx);
+    const result = host.instrumentation
+      ? startTraced(host.instrumentation, host, sub, ctx)
+      : host.runIn(ctx, sub.invoke, ctx.causedBy.event, ctx);
     return promiseOf(result) ?? result;
   } catch (thrown) {
     return Promise.reject(thrown);
   }
+}
+
+/** The handler call inside the attempt's telemetry (its span is the active one while it runs). */
+function startTraced(
+  traced: GuardedInstrumentation,
+  host: DispatchHost,
+  sub: Subscription,
+  ctx: InvocationContext,
+): unknown {
+  const telemetry = traced.attempt(ctx.causedBy, sub.id, ctx.attempt);
+  if (!telemetry) return host.runIn(ctx, sub.invoke, ctx.causedBy.event, ctx);
+  ctx.telemetry = telemetry;
+  return traced.run(telemetry, () => host.runIn(ctx, sub.invoke, ctx.causedBy.event, ctx));
 }
 
 /**

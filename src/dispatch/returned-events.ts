@@ -4,6 +4,12 @@ import type { InvocationContext } from './invocation-context';
 /** Returned event instances (or arrays of them) become follow-ups; other return values are results only. */
 export function collectReturnedEvents(result: unknown, ctx: InvocationContext): void {
   if (result === undefined || result === null || typeof result !== 'object') return;
+  // Emitted as if from inside the handler: in its span, when the bus is instrumented.
+  if (ctx.telemetry) ctx.inTelemetry(() => collect(result, ctx));
+  else collect(result, ctx);
+}
+
+function collect(result: object, ctx: InvocationContext): void {
   if (Array.isArray(result)) {
     for (const item of result) if (isEventInstance(item)) ctx.emit(item);
   } else if (isEventInstance(result)) ctx.emit(result);

@@ -15,6 +15,11 @@ import type { Logger } from '../kernel/logger';
  */
 export interface Transport {
   /**
+   * The messaging system events travel through (`'rabbitmq'`), for tracing
+   * (`messaging.system`); undefined for the in-memory transport.
+   */
+  readonly system?: string;
+  /**
    * Called once by the bus, at construction. A broker transport connects
    * here (a returned promise is awaited by `bus.ready()`; a rejection is
    * logged and counted as a fault) and starts consuming if it is a worker.
@@ -40,8 +45,16 @@ export interface TransportHost {
   deliver(envelopes: readonly EventEnvelope[]): void;
   /** One binding per (handler, event class) this bus runs: what a broker binds queues for. */
   readonly bindings: readonly HandlerBinding[];
-  /** Rebuilds an envelope received from a broker, with its ids and lineage as they travelled. */
-  receive(received: ReceivedEnvelope): EventEnvelope;
+  /**
+   * Rebuilds an envelope received from a broker, with its ids and lineage as
+   * they travelled; `headers`: the message's, where a trace context may travel.
+   */
+  receive(received: ReceivedEnvelope, headers?: Readonly<Record<string, unknown>>): EventEnvelope;
+  /**
+   * Headers to add to the message that carries `envelope` (a W3C
+   * `traceparent` when the bus is instrumented), or undefined: none.
+   */
+  propagationHeaders?(envelope: EventEnvelope): Readonly<Record<string, string>> | undefined;
   /**
    * Runs one attempt (`envelope.attempt`) of one handler for a received
    * envelope: isolation, timeout, follow-ups (published through this

@@ -16,7 +16,7 @@ const LAYERS = [
   'transport',
   'kernel',
 ];
-const SIDE: Record<string, number> = { testing: 0, cli: 0 };
+const SIDE: Record<string, number> = { testing: 0, cli: 0, otel: 0 };
 const SRC = resolve(__dirname, '../../src');
 
 function rank(folder: string): number {
@@ -99,5 +99,14 @@ describe('src/ layering', () => {
         koa.push(relative(SRC, file));
     }
     expect(koa).toEqual([]);
+  });
+
+  it('only src/otel/ imports OpenTelemetry (the core reaches it through the Instrumentation seam)', () => {
+    const otel: string[] = [];
+    for (const file of files) {
+      if (folderOf(file) === 'otel') continue;
+      if (/['"]@opentelemetry\//.test(readFileSync(file, 'utf8'))) otel.push(relative(SRC, file));
+    }
+    expect(otel).toEqual([]);
   });
 });

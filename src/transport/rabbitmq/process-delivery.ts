@@ -48,7 +48,8 @@ export async function processDelivery(
       channel.ack(msg);
       return c.handled(String(msg.properties.messageId), c.handlerId);
     }
-    const outcome = await c.host.runAttempt(c.host.receive(received), c.handlerId);
+    const envelope = c.host.receive(received, msg.properties.headers);
+    const outcome = await c.host.runAttempt(envelope, c.handlerId);
     if (outcome.status === 'closed') return requeue(channel, msg); // cut by close(): same attempt again
     await c.publisher.settled(); // the follow-ups it emitted are confirmed before the ack
     const retry = outcome.status === 'failed' && outcome.willRetry;

@@ -31,6 +31,7 @@ import type { CodecFactory, WireCodec } from './wire-codec';
  * ```
  */
 export class RabbitMqTransport implements Transport {
+  readonly system = 'rabbitmq';
   private readonly options: ResolvedRabbitMqOptions;
   private readonly publisher: ConfirmPublisher;
   private connection: ReconnectingConnection | undefined;
@@ -41,6 +42,7 @@ export class RabbitMqTransport implements Transport {
   private readonly declared = new Set<string>();
   private closed = false;
   private logger: Logger | undefined;
+  private host: TransportHost | undefined;
 
   private readonly makeCodec: CodecFactory;
 
@@ -61,6 +63,7 @@ export class RabbitMqTransport implements Transport {
     const codec = this.makeCodec(types);
     this.codec = codec;
     this.logger = host.logger;
+    this.host = host;
     const backoff = { initialDelayMs, maxDelayMs };
     const connection = new ReconnectingConnection(url, backoff, host.logger, (model) =>
       this.opened(model, host),
@@ -149,11 +152,14 @@ export class RabbitMqTransport implements Transport {
 
   private outgoing(envelope: EventEnvelope): Outgoing {
     const { body, properties } = this.codec!.encode(envelope);
+    // A trace context (W3C traceparent) travels in the headers when the bus is instrumented.
+    const traced = this.host?.propagationHeaders?.(envelope);
+    const headers = traced ? { ...properties.headers, ...traced } : properties.headers;
     return {
       exchange: exchangeName(this.options.app),
       routingKey: envelope.name,
       content: body,
-      options: { ...properties, persistent: true },
+      options: { ...properties, headers, persistent: true },
     };
   }
 }
