@@ -1,6 +1,7 @@
+import * as path from 'node:path';
 import type * as ts from 'typescript';
 import type { TypeScript } from './load-typescript';
-import { invalid } from './open-program';
+import { projectInvalid } from './project-invalid';
 
 /** The HTTP verbs of the route decorators, by their export name. */
 export const ROUTE_DECORATORS = ['Get', 'Post', 'Put', 'Patch', 'Delete'] as const;
@@ -25,30 +26,36 @@ export interface FrameworkSymbols {
 }
 
 /**
- * Finds koa-event-bus's declarations as seen from `from` (a project file).
+ * Finds koa-event-bus's declarations as the analysed files see them.
  *
  * @example
  * ```ts
- * const fw = frameworkSymbols(ts, program, files[0]);
+ * const fw = frameworkSymbols(ts, program, files, process.cwd());
  * ```
  */
 export function frameworkSymbols(
   ts: TypeScript,
   program: ts.Program,
-  from: ts.SourceFile,
+  files: readonly ts.SourceFile[],
+  cwd: string,
 ): FrameworkSymbols {
   const checker = program.getTypeChecker();
+  const from = files[0]!;
   const resolved = ts.resolveModuleName(
     'koa-event-bus',
     from.fileName,
     program.getCompilerOptions(),
     ts.sys,
   ).resolvedModule;
-  const entry = resolved && program.getSourceFile(resolved.resolvedFileName);
+  if (!resolved)
+    throw projectInvalid(
+      `koa-event-bus cannot be resolved from ${path.relative(cwd, from.fileName)}: is it installed?`,
+    );
+  const entry = program.getSourceFile(resolved.resolvedFileName);
   const moduleSymbol = entry && checker.getSymbolAtLocation(entry);
   if (!moduleSymbol)
-    throw invalid(
-      `koa-event-bus cannot be resolved from ${from.fileName} (is it installed, and do the entries import it?).`,
+    throw projectInvalid(
+      `None of the ${files.length} analysed file(s) imports koa-event-bus: there is no event flow to draw.`,
     );
   const exported = new Map(checker.getExportsOfModule(moduleSymbol).map((s) => [s.name, s]));
   const symbolOf = (name: string): ts.Symbol | undefined => {

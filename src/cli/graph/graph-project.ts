@@ -23,7 +23,8 @@ export function graphProject(
 ): EventGraph {
   const ts = loadTypeScript(input.cwd, requireTypeScript);
   const { program, files } = openProgram(ts, input);
-  const fw = frameworkSymbols(ts, program, files[0]!);
+  const cwd = path.resolve(input.cwd);
+  const fw = frameworkSymbols(ts, program, files, cwd);
   const facts = scanProject(ts, program, files, fw);
-  return buildEventGraph(program.getTypeChecker(), facts, path.resolve(input.cwd));
+  return buildEventGraph(program.getTypeChecker(), facts, cwd);
 }

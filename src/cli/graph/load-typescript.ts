@@ -9,7 +9,7 @@ export type TypeScript = typeof import('typescript');
 /** How `typescript` is required from a folder (a seam: tests simulate a project without it). */
 export type RequireTypeScript = (cwd: string) => unknown;
 
-/** `require('typescript')` as a module of the project in `cwd` would. */
+/** Requires `typescript` as a module of the project in `cwd` would. */
 export const requireTypeScriptFrom: RequireTypeScript = (cwd) =>
   createRequire(path.join(path.resolve(cwd), 'package.json'))('typescript');
 

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type * as ts from 'typescript';
-import { ErrorCode } from '../../kernel/errors';
-import { CliError, ExitCode } from '../cli-error';
 import type { TypeScript } from './load-typescript';
+import { projectInvalid as invalid } from './project-invalid';
 
 /** What `graph` reads. */
 export interface ProgramInput {
@@ -70,11 +69,4 @@ function readConfig(ts: TypeScript, cwd: string, input: ProgramInput): ts.Parsed
 
 function message(ts: TypeScript, d: ts.Diagnostic): string {
   return ts.flattenDiagnosticMessageText(d.messageText, ' ');
-}
-
-export function invalid(problem: string): CliError {
-  return new CliError(problem, ExitCode.Usage, {
-    code: ErrorCode.CliProjectInvalid,
-    hint: "Pass --project path/to/tsconfig.json and/or entry files or globs ('src/**/*.ts') that import koa-event-bus.",
-  });
 }

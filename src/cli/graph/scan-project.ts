@@ -50,7 +50,7 @@ export interface ProjectFacts {
  *
  * @example
  * ```ts
- * const facts = scanProject(ts, program, files, frameworkSymbols(ts, program, files[0]));
+ * const facts = scanProject(ts, program, files, frameworkSymbols(ts, program, files, cwd));
  * ```
  */
 export function scanProject(
