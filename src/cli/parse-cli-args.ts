@@ -1,35 +1,8 @@
 import { parseArgs } from 'node:util';
+import type { DlqCommand } from './dlq/dlq-command';
+import type { GraphCommand } from './graph/graph-command';
+import type { ListCommand } from './list/list-command';
 import { DEFAULT_URL, usageError } from './usage';
-
-/** A parsed `koa-event-bus dlq <list|replay> <handler-id>` invocation. */
-export interface DlqCommand {
-  readonly kind: 'dlq';
-  readonly command: 'list' | 'replay';
-  readonly handlerId: string;
-  readonly app: string;
-  readonly url: string;
-  /** At most this many messages (default: every message in the queue when the command starts). */
-  readonly limit: number | undefined;
-  readonly json: boolean;
-}
-
-/** A parsed `koa-event-bus list` invocation: where the handlers come from. */
-export interface ListCommand {
-  readonly kind: 'list';
-  readonly source:
-    | { readonly entry: string; readonly export: string | undefined }
-    | { readonly discover: readonly string[] };
-  readonly json: boolean;
-}
-
-/** A parsed `koa-event-bus graph` invocation. */
-export interface GraphCommand {
-  readonly kind: 'graph';
-  /** Files or globs to analyse (default: the tsconfig's files). */
-  readonly entries: readonly string[];
-  readonly project: string | undefined;
-  readonly format: 'mermaid' | 'json';
-}
 
 export type CliCommand = DlqCommand | ListCommand | GraphCommand;
 

@@ -51,3 +51,18 @@ test('nothing outside src/cli/ imports it', () => {
     .map(({ file }) => file);
   expect(upward).toEqual([]);
 });
+
+test('inside src/cli/, imports point down: a command folder imports only the CLI’s two leaves (cli-error, cli-output) from above, and no other command', () => {
+  const wrong: string[] = [];
+  for (const { file, source } of files.filter((f) => /^cli\/\w+\//.test(f.file))) {
+    const own = file.split('/')[1]!;
+    for (const [, spec] of source.matchAll(/from '(\.[^']*)'/g)) {
+      const target = relative(SRC, resolve(SRC, file, '..', spec!));
+      if (!target.startsWith('cli/')) continue; // src/ below the CLI
+      if (target === 'cli/cli-error' || target === 'cli/cli-output') continue;
+      if (target.startsWith(`cli/${own}/`)) continue;
+      wrong.push(`src/${file} imports ${spec}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+});

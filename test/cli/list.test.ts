@@ -124,6 +124,23 @@ describe('what list cannot use is a coded message and exit code 2, never a stack
     expect(await list(...argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\n${HINT}` });
   });
 
+  test('a handler file that throws while loading', async () => {
+    const { code, stderr } = await list('--discover', 'test/fixtures/discover-broken/*.ts');
+    expect({ code, first: stderr.split('\n')[0] }).toEqual({
+      code: 2,
+      first: `KEB_CLI_APP_NOT_FOUND: --discover 'test/fixtures/discover-broken/*.ts': Could not load handler file ${root}/test/fixtures/discover-broken/broken.handler.ts: Error: this module fails to load. Fix the error in that file, or narrow the \`discover\` glob so it does not match it.`,
+    });
+  });
+
+  test("a mistake in the project's handlers is its koa-event-bus error: code and message, exit 1", async () => {
+    expect(await list('--discover', 'test/fixtures/discover-undecorated/*.ts')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'KEB_MISSING_EVENT_HANDLER_DECORATOR: Class ForgotTheClassDecorator has @OnEvent methods but no @EventHandler() decorator. Add @EventHandler() above `class ForgotTheClassDecorator` so it can be discovered and constructed.',
+    });
+  });
+
   test('bad arguments are a usage error', async () => {
     const cases = [
       [

@@ -1,5 +1,5 @@
 import type { CliOutput } from '../cli-output';
-import type { DlqCommand } from '../parse-cli-args';
+import type { DlqCommand } from './dlq-command';
 import { formatDeadLetters } from './format-dead-letters';
 import { listDeadLetters } from './list-dead-letters';
 import { openBroker } from './open-broker';

@@ -1,6 +1,6 @@
 import type { CliOutput } from '../cli-output';
-import type { GraphCommand } from '../parse-cli-args';
 import { formatMermaid } from './format-mermaid';
+import type { GraphCommand } from './graph-command';
 import { graphProject } from './graph-project';
 import type { RequireTypeScript } from './load-typescript';
 

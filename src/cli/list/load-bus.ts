@@ -6,10 +6,10 @@ import type { EventBus } from '../../bus/event-bus';
 import { discoverHandlers } from '../../handlers/discover-handlers';
 import type { Class } from '../../kernel/class';
 import { silentLogger } from '../../kernel/logger';
-import type { ListCommand } from '../parse-cli-args';
 import { appNotFound } from './app-not-found';
 import { busOfModule } from './bus-of-module';
 import { idleResolver } from './idle-resolver';
+import type { ListCommand } from './list-command';
 import { registerTsLoader } from './register-ts-loader';
 
 /** A bus to describe, and the handler classes it was built from. */
@@ -58,8 +58,14 @@ export async function loadBus(source: ListCommand['source'], cwd: string): Promi
 
 function discoveredBus(globs: readonly string[], cwd: string): LoadedBus {
   const named = globs.map((g) => `'${g}'`).join(', ');
-  if (globSync([...globs], { cwd, ignore: ['**/node_modules/**', '**/*.d.ts'] }).length === 0)
-    throw appNotFound(`--discover ${named} matches no file in ${cwd}.`);
+  const files = globSync([...globs], {
+    cwd,
+    absolute: true,
+    ignore: ['**/node_modules/**', '**/*.d.ts'],
+  });
+  if (files.length === 0) throw appNotFound(`--discover ${named} matches no file in ${cwd}.`);
+  const typescriptFile = files.find((f) => /\.[cm]?tsx?$/.test(f));
+  if (typescriptFile) registerTsLoader(typescriptFile, cwd);
   let classes: Class[];
   try {
     classes = discoverHandlers(globs, { cwd });

@@ -24,7 +24,7 @@ export function registerTsLoader(file: string, cwd: string): void {
     tsNode = projectRequire('ts-node') as typeof tsNode;
   } catch (err) {
     throw new CliError(
-      `${file} is TypeScript, and ts-node cannot be loaded from ${cwd}.`,
+      `${path.relative(cwd, file)} is TypeScript, and ts-node cannot be loaded from ${cwd}.`,
       ExitCode.Usage,
       {
         code: ErrorCode.CliAppNotFound,
@@ -33,7 +33,7 @@ export function registerTsLoader(file: string, cwd: string): void {
       },
     );
   }
-  tsNode.register({ transpileOnly: true });
+  tsNode.register({ transpileOnly: true, cwd });
   try {
     projectRequire('tsconfig-paths/register');
   } catch {

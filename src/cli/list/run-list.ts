@@ -1,7 +1,7 @@
 import type { CliOutput } from '../cli-output';
-import type { ListCommand } from '../parse-cli-args';
 import { formatHandlerTable } from './format-handler-table';
 import { handlerRows } from './handler-row';
+import type { ListCommand } from './list-command';
 import { loadBus } from './load-bus';
 
 /**
