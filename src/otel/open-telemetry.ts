@@ -76,28 +76,28 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Instrumentati
 }
 
 class OpenTelemetryInstrumentation implements Instrumentation {
-  private readonly tracer: Tracer;
-  private readonly metrics: BusMetrics;
-  private readonly propagator: TextMapPropagator | undefined;
-  private readonly parentProcessSpan: boolean;
+  /** Made at the first bus (inside the bus's guard: a provider that throws is logged there). */
+  private made: { tracer: Tracer; metrics: BusMetrics } | undefined;
 
-  constructor(options: OpenTelemetryOptions) {
-    const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
-    const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
-    this.tracer = tracerProvider.getTracer(SCOPE_NAME);
-    this.metrics = new BusMetrics(meterProvider.getMeter(SCOPE_NAME));
-    this.propagator = options.propagator;
-    this.parentProcessSpan = options.parentProcessSpan ?? false;
-  }
+  constructor(private readonly options: OpenTelemetryOptions) {}
 
   instrument(bus: InstrumentedBus): BusInstrumentation {
+    if (!this.made) {
+      const tracerProvider = this.options.tracerProvider ?? trace.getTracerProvider();
+      const meterProvider = this.options.meterProvider ?? metrics.getMeterProvider();
+      this.made = {
+        tracer: tracerProvider.getTracer(SCOPE_NAME),
+        metrics: new BusMetrics(meterProvider.getMeter(SCOPE_NAME)),
+      };
+    }
+    const { tracer, metrics: instruments } = this.made;
     return new BusTracing(
-      this.tracer,
-      this.metrics,
-      this.propagator,
-      this.parentProcessSpan,
+      tracer,
+      instruments,
+      this.options.propagator,
+      this.options.parentProcessSpan ?? false,
       bus.system ?? IN_MEMORY_SYSTEM,
-      this.metrics.watch(() => bus.pending()),
+      instruments.watch(() => bus.pending()),
     );
   }
 }
