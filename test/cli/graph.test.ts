@@ -19,7 +19,7 @@ async function graph(argv: string[], options: CliOptions) {
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
-test('aliased imports and a renaming barrel resolve to the class; a same-named class of another module is another event; an emit() of something else is no edge', async () => {
+test('aliased imports, a namespace import and a renaming barrel resolve to the class; a same-named class of another module is another event; an emit() of something else is no edge; includeSubclasses reaches the subclass', async () => {
   expect(await graph([], { cwd: fixture('aliases') })).toEqual({
     code: 0,
     stderr: '',
@@ -27,23 +27,26 @@ test('aliased imports and a renaming barrel resolve to the class; a same-named c
       'flowchart LR',
       '  r1[/"POST /orders"/]',
       '  r2[/"POST /orders/legacy"/]',
-      '  e1(["OrderPlaced (events.ts)"])',
-      '  e2(["OrderPlaced (legacy/events.ts)"])',
-      '  e3(["OrderShipped"])',
-      '  h1["Shipping.ship"]',
-      '  h2["legacy-archive"]',
-      '  r1 --> e1',
-      '  r2 --> e2',
-      '  e1 --> h1',
+      '  e1(["ExpressShipped"])',
+      '  e2(["OrderPlaced (events.ts)"])',
+      '  e3(["OrderPlaced (legacy/events.ts)"])',
+      '  e4(["OrderShipped"])',
+      '  h1["Shipping.notify"]',
+      '  h2["Shipping.ship"]',
+      '  h3["legacy-archive"]',
+      '  r1 --> e2',
+      '  r2 --> e3',
+      '  e1 -->|subclass| h1',
       '  e2 --> h2',
-      '  h1 -->|returns| e3',
-      '  classDef unhandled stroke-dasharray:2 2',
-      '  class e3 unhandled',
+      '  e3 --> h3',
+      '  e4 --> h1',
+      '  h2 -->|returns| e1',
+      '  h2 -->|returns| e4',
     ].join('\n'),
   });
 });
 
-test('follow-ups returned (arrays, promises, unions) and emitted through ctx; emits through a called function; unresolved emits and returns are marked', async () => {
+test('follow-ups returned (arrays, promises, unions) and emitted through ctx; emits through a called function; emits outside any route or handler hang from their function or module; unresolved emits and returns are marked', async () => {
   expect(await graph([], { cwd: fixture('follow-ups') })).toEqual({
     code: 0,
     stderr: '',
@@ -52,6 +55,8 @@ test('follow-ups returned (arrays, promises, unions) and emitted through ctx; em
       '  r1[/"POST /payments"/]',
       '  r2[/"POST /payments/:id/refund"/]',
       '  r3[/"POST /payments/replay"/]',
+      '  f1[["main"]]',
+      '  f2[["nightly-job.ts (module)"]]',
       '  e1(["AuditLogged"])',
       '  e2(["FraudSuspected"])',
       '  e3(["InvoiceSent"])',
@@ -68,6 +73,8 @@ test('follow-ups returned (arrays, promises, unions) and emitted through ctx; em
       '  r2 -.->|unresolved| u3',
       '  r3 --> e1',
       '  r3 -.->|unresolved| u1',
+      '  f1 --> e1',
+      '  f2 --> e1',
       '  e3 --> h2',
       '  e4 --> h1',
       '  e6 --> h3',
@@ -129,6 +136,10 @@ test('--format json: nodes with their files, wire names and unresolved reasons; 
       file: 'payments.controller.ts:18',
       reason: 'union',
     },
+  ]);
+  expect(nodes.filter((n) => n.kind === 'function').map((n) => n.id)).toEqual([
+    'function:nightly-job.ts#main',
+    'function:nightly-job.ts#(module)',
   ]);
   expect(edges.filter((e) => e.from === 'handler:Billing.refund')).toEqual([
     { from: 'handler:Billing.refund', to: 'event:AuditLogged', kind: 'returns' },

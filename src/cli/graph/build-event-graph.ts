@@ -89,9 +89,9 @@ export function buildEventGraph(
     const id = `handler:${h.id}`;
     const file = rel(h.unit.sourceFile.fileName);
     nodes.set(id, { id, kind: 'handler', label: h.id, file, source: h.unit.label });
-    const decorator = h.unit.node;
+    const method = h.unit.node as ts.MethodDeclaration;
     for (const t of h.events) {
-      if (t.unresolved) edge(unresolved(decorator, t, '@OnEvent'), id, 'handles');
+      if (t.unresolved) edge(unresolved(method, t, '@OnEvent'), id, 'handles');
       for (const c of t.unresolved ? [] : t.classes) {
         edge(eventId.get(c)!, id, 'handles');
         if (!h.includeSubclasses) continue;
@@ -100,24 +100,16 @@ export function buildEventGraph(
             edge(eventId.get(sub)!, id, 'handles-subclass');
       }
     }
-    link(
-      id,
-      h.returns,
-      'returns',
-      (decorator as ts.MethodDeclaration).name ?? decorator,
-      'returns',
-    );
+    link(id, h.returns, 'returns', method.name, 'returns');
     emitsFrom(id, h.unit);
   }
   for (const e of facts.emits) {
     if (owned.has(e.unit.node)) continue;
-    const id = `function:${e.unit.label}`;
-    nodes.set(id, {
-      id,
-      kind: 'function',
-      label: e.unit.label,
-      file: rel(e.unit.sourceFile.fileName),
-    });
+    // Two files may each have a `main` (or module-level emits): the id has the file.
+    const file = rel(e.unit.sourceFile.fileName);
+    const id = `function:${file}#${e.unit.label}`;
+    const label = e.unit.node === e.unit.sourceFile ? `${file} (module)` : e.unit.label;
+    nodes.set(id, { id, kind: 'function', label, file });
     link(id, e.events, 'emits', e.argument, short(e.argument.getText()));
   }
   return sortGraph([...nodes.values()], [...edges.values()]);
