@@ -34,13 +34,15 @@ export interface HandlerRow {
  */
 export function handlerRows(bus: EventBus, classes: readonly Class[], cwd: string): HandlerRow[] {
   const extra = new Map<string, { when: string | null; file: string | null }>();
+  const fileOfClass = new Map<string, string | null>();
   for (const cls of classes) {
     const file = sourceFileOf(cls, cwd) ?? null;
+    fileOfClass.set(cls.name, file);
     let subscriptions: ReturnType<typeof buildSubscriptions> = [];
     try {
       subscriptions = buildSubscriptions(cls, idleResolver);
     } catch {
-      // another copy of koa-event-bus recorded it: describe() still lists it, without these two columns
+      // another copy of koa-event-bus recorded it: describe() still lists it, without `when`
     }
     for (const s of subscriptions)
       extra.set(s.id, { when: s.when ? predicate(s.when) : null, file });
@@ -56,7 +58,8 @@ export function handlerRows(bus: EventBus, classes: readonly Class[], cwd: strin
       timeoutMs: h.timeoutMs ?? null,
       includeSubclasses: h.includeSubclasses,
       when: extra.get(h.id)?.when ?? null,
-      file: extra.get(h.id)?.file ?? null,
+      // `source` is ClassName.method: the file is known even when the metadata is not ours to read.
+      file: extra.get(h.id)?.file ?? fileOfClass.get(h.source.split('.')[0]!) ?? null,
     }));
   });
 }
