@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type CliOptions, runCli } from '../../src/cli/run-cli';
 
@@ -183,6 +185,23 @@ describe('what graph cannot read is a coded message, never a stack trace', () =>
       stdout: '',
       stderr: `KEB_CLI_PROJECT_INVALID: ${message}\n${HINT}`,
     });
+  });
+
+  test('an unreadable tsconfig', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'keb-graph-'));
+    writeFileSync(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": { "strict": tru');
+    try {
+      const { code, stderr } = await graph([], {
+        cwd: dir,
+        requireTypeScript: () => require('typescript'), // the temp folder has none of its own
+      });
+      expect({ code, first: stderr.split('\n')[0] }).toEqual({
+        code: 2,
+        first: `KEB_CLI_PROJECT_INVALID: Cannot read ${path.join(dir, 'tsconfig.json')}: '}' expected.`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   test('typescript missing from the project: KEB_CLI_TYPESCRIPT_MISSING, exit 1', async () => {

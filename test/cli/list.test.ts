@@ -101,6 +101,10 @@ describe('what list cannot use is a coded message and exit code 2, never a stack
       'KEB_CLI_APP_NOT_FOUND: test/fixtures/cli-list/exports-nothing-useful.ts exports no app or bus (its exports: port).',
     ],
     [
+      ['--entry', 'test/fixtures/cli-list/no-exports.ts'],
+      'KEB_CLI_APP_NOT_FOUND: test/fixtures/cli-list/no-exports.ts exports no app or bus (its exports: none).',
+    ],
+    [
       ['--entry', 'examples/users/app.ts'],
       'KEB_CLI_APP_NOT_FOUND: examples/users/app.ts exports no app or bus (its exports: createUsersApp). If createUsersApp builds the app, pass --export createUsersApp.',
     ],

@@ -68,5 +68,5 @@ function readConfig(ts: TypeScript, cwd: string, input: ProgramInput): ts.Parsed
 }
 
 function message(ts: TypeScript, d: ts.Diagnostic): string {
-  return ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  return ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '');
 }
