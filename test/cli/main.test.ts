@@ -24,11 +24,12 @@ function runMain(...argv: string[]): Promise<{ code: number; stdout: string; std
   });
 }
 
-test('list and graph through the bin: output on stdout, exit 0; a bad entry exits 2 with one coded message', async () => {
-  const [listed, graphed, broken] = await Promise.all([
+test('list and graph through the bin: output on stdout, exit 0, even when the entry leaves a timer running; a bad entry exits 2 with one coded message', async () => {
+  const [listed, graphed, broken, kept] = await Promise.all([
     runMain('list', '--entry', 'examples/users/app.ts', '--export', 'createUsersApp', '--json'),
     runMain('graph', 'examples/users/**/*.ts', '--format', 'json'),
     runMain('list', '--entry', 'test/fixtures/cli-list/throws-on-load.ts'),
+    runMain('list', '--entry', 'test/fixtures/cli-list/keeps-running.ts', '--json'),
   ]);
 
   expect({ code: listed.code, stderr: listed.stderr }).toEqual({ code: 0, stderr: '' });
@@ -44,6 +45,11 @@ test('list and graph through the bin: output on stdout, exit 0; a bad entry exit
     from: 'handler:SendWelcomeEmail.send',
     to: 'event:WelcomeEmailSent',
     kind: 'returns',
+  });
+  // A module that keeps the event loop busy does not keep the command running.
+  expect({ code: kept.code, rows: JSON.parse(kept.stdout || '[]').length }).toEqual({
+    code: 0,
+    rows: 2,
   });
   expect(broken).toEqual({
     code: 2,
