@@ -30,9 +30,11 @@ test('require() finds every entry point by name', () => {
     const core = require('koa-event-bus');
     const testing = require('koa-event-bus/testing');
     const setup = require.resolve('koa-event-bus/testing/jest-setup');
+    const otel = require('koa-event-bus/otel');
     console.log(JSON.stringify({
       createApp: typeof core.createApp, createEventBus: typeof core.createEventBus, OnEvent: typeof core.OnEvent,
       handlerHarness: typeof testing.handlerHarness, setup: setup.endsWith('dist/testing/jest-setup.js'),
+      openTelemetry: typeof otel.openTelemetry,
     }));`;
   const out = execFileSync(process.execPath, ['-e', script], { cwd: sandbox }).toString();
   expect(JSON.parse(out)).toEqual({
@@ -41,6 +43,7 @@ test('require() finds every entry point by name', () => {
     OnEvent: 'function',
     handlerHarness: 'function',
     setup: true,
+    openTelemetry: 'function',
   });
 });
 
@@ -139,6 +142,7 @@ test.each(['node10', 'node16'])(
       `import 'reflect-metadata';
 import { createEventBus, type DispatchReport, EventHandler, type EventScope, OnEvent } from 'koa-event-bus';
 import { createTestBus } from 'koa-event-bus/testing';
+import { openTelemetry } from 'koa-event-bus/otel';
 export class Happened { constructor(readonly id: string) {} }
 @EventHandler()
 export class Handler { @OnEvent(Happened) on(e: Happened): string { return e.id; } }
@@ -147,6 +151,7 @@ export const testBus = createTestBus();
 export const ids: string[] = testBus.emitted(Happened).map((e) => e.id);
 export async function report(): Promise<DispatchReport> { return bus.dispatch(new Happened('h')); }
 export const scope: EventScope = bus.openScope();
+export const traced = createEventBus({ handlers: [Handler], instrumentation: openTelemetry() });
 `,
     );
     const module = resolution === 'node16' ? 'node16' : 'commonjs';
