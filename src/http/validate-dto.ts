@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Class } from '../kernel/class';
 import { ValidationFailedError } from '../kernel/errors';
 import { unsafeInputErrors } from '../kernel/unsafe-input';
+import { validateCached } from '../kernel/validate-cached';
 import { flattenValidationErrors } from '../kernel/validation-rules';
 
 /**
@@ -46,7 +46,7 @@ export async function validateDto<T extends object>(
   if (unsafe.length > 0) throw new ValidationFailedError(source, unsafe);
 
   const instance = plainToInstance(dto as unknown as new () => T, plain);
-  const errors = await validate(instance, {
+  const errors = await validateCached(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

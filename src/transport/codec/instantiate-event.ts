@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Class } from '../../kernel/class';
 import type { FieldError } from '../../kernel/errors';
+import { validateCached } from '../../kernel/validate-cached';
 import { flattenValidationErrors } from '../../kernel/validation-rules';
 
 /**
@@ -32,7 +32,7 @@ export async function instantiateEvent<T extends object>(
 ): Promise<{ event: T } | { fieldErrors: FieldError[] }> {
   const event = plainToInstance(eventClass as unknown as new () => T, plain);
   if (!validated) return { event };
-  const errors = await validate(event, {
+  const errors = await validateCached(event, {
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
   });
