@@ -89,6 +89,7 @@ export type {
   BusInstrumentation,
   Instrumentation,
   InstrumentedBus,
+  InstrumentedEnvelope,
   PublishTelemetry,
 } from './kernel/instrumentation';
 export { consoleLogger, type Logger, silentLogger } from './kernel/logger';

@@ -70,6 +70,12 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
   private readonly newId: () => string;
   private _id: string | undefined;
   private _date: Date | undefined;
+  /**
+   * The instrumentation's slot (see `InstrumentedEnvelope`): what it keeps per
+   * event, such as a trace context. Set in the constructor so every envelope
+   * has the same shape, instrumented or not.
+   */
+  telemetry: unknown;
 
   constructor(init: EnvelopeInit<E>, attempt = 1, id?: string) {
     const parent = init.parent;
@@ -88,6 +94,7 @@ export class Envelope<E = unknown> implements EventEnvelope<E> {
     this.received = received;
     this.attempt = attempt;
     this._id = id ?? received?.id;
+    this.telemetry = undefined;
   }
 
   /** True for an envelope received from a broker (its parent lives in another process). */

@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
 import type { EventEnvelope } from '../kernel/event-envelope';
 import type { PendingWork } from '../kernel/pending-work';
 import { ATTR } from './attributes';
@@ -9,16 +9,38 @@ const DURATION_BUCKETS = [
 ];
 
 /**
+ * Counts by attribute set, read by an observable counter when metrics are
+ * collected. Counting here costs a Map lookup per event; a synchronous
+ * counter's `add()` makes the SDK hash the attributes on every call (the
+ * largest cost of an instrumented event in bench/otel).
+ */
+class Tally {
+  private readonly counts = new Map<string, { attributes: Attributes; value: number }>();
+
+  add(key: string, attributes: () => Attributes): void {
+    const entry = this.counts.get(key);
+    if (entry) entry.value++;
+    else this.counts.set(key, { attributes: attributes(), value: 1 });
+  }
+
+  observe(result: ObservableResult): void {
+    for (const { attributes, value } of this.counts.values()) result.observe(value, attributes);
+  }
+}
+
+/**
  * The bus's instruments on one meter: the handler duration histogram, the
  * event counters and the pending-work gauge (summed over the buses it observes).
  */
 export class BusMetrics {
   readonly duration: Histogram;
-  private readonly emitted: Counter;
-  private readonly committed: Counter;
-  private readonly discardedCount: Counter;
-  private readonly retries: Counter;
-  private readonly deadLetters: Counter;
+  private readonly emitted = new Tally();
+  private readonly committed = new Tally();
+  private readonly discarded = new Tally();
+  private readonly retries = new Tally();
+  private readonly deadLetters = new Tally();
+  /** The histogram's attributes per handler and event: made once, not per attempt. */
+  private readonly measured = new Map<string, Map<string, Attributes>>();
   private readonly pendingReaders = new Set<() => PendingWork>();
 
   constructor(meter: Meter) {
@@ -27,31 +49,46 @@ export class BusMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
-    this.emitted = meter.createCounter('koa_event_bus.events.emitted', {
-      description: 'Events accepted by the bus (emit, dispatch, follow-ups).',
-      unit: '{event}',
-    });
-    this.committed = meter.createCounter('koa_event_bus.events.committed', {
-      description: 'Events committed and handed to the transport.',
-      unit: '{event}',
-    });
-    this.discardedCount = meter.createCounter('koa_event_bus.events.discarded', {
-      description: 'Events dropped without being dispatched, by reason.',
-      unit: '{event}',
-    });
-    this.retries = meter.createCounter('koa_event_bus.handler.retries', {
-      description: 'Failed handler attempts that will be attempted again.',
-      unit: '{attempt}',
-    });
-    this.deadLetters = meter.createCounter('koa_event_bus.handler.dead_letters', {
-      description: 'Events a handler gave up on (dead-lettered).',
-      unit: '{event}',
-    });
-    const pending = meter.createObservableGauge('koa_event_bus.pending', {
-      description: 'Work the bus has not finished, by state (what drain() waits for).',
-      unit: '{event}',
-    });
-    pending.addCallback((result) => this.observePending(result));
+    const counter = (name: string, tally: Tally, description: string, unit: string) =>
+      meter
+        .createObservableCounter(name, { description, unit })
+        .addCallback((result) => tally.observe(result));
+    counter(
+      'koa_event_bus.events.emitted',
+      this.emitted,
+      'Events accepted by the bus (emit, dispatch, follow-ups).',
+      '{event}',
+    );
+    counter(
+      'koa_event_bus.events.committed',
+      this.committed,
+      'Events committed and handed to the transport.',
+      '{event}',
+    );
+    counter(
+      'koa_event_bus.events.discarded',
+      this.discarded,
+      'Events dropped without being dispatched, by reason.',
+      '{event}',
+    );
+    counter(
+      'koa_event_bus.handler.retries',
+      this.retries,
+      'Failed handler attempts that will be attempted again.',
+      '{attempt}',
+    );
+    counter(
+      'koa_event_bus.handler.dead_letters',
+      this.deadLetters,
+      'Events a handler gave up on (dead-lettered).',
+      '{event}',
+    );
+    meter
+      .createObservableGauge('koa_event_bus.pending', {
+        description: 'Work the bus has not finished, by state (what drain() waits for).',
+        unit: '{event}',
+      })
+      .addCallback((result) => this.observePending(result));
   }
 
   /** Starts summing `read()` into the pending gauge; returns the function that stops it. */
@@ -60,26 +97,55 @@ export class BusMetrics {
     return () => this.pendingReaders.delete(read);
   }
 
+  /** The histogram's attributes of one handler for one event (the same object every time). */
+  measuredFor(system: string, eventName: string, handlerId: string): Attributes {
+    let byEvent = this.measured.get(handlerId);
+    if (!byEvent) {
+      byEvent = new Map();
+      this.measured.set(handlerId, byEvent);
+    }
+    let attributes = byEvent.get(eventName);
+    if (!attributes) {
+      attributes = {
+        [ATTR.system]: system,
+        [ATTR.operationName]: 'process',
+        [ATTR.destination]: eventName,
+        [ATTR.handlerId]: handlerId,
+      };
+      byEvent.set(eventName, attributes);
+    }
+    return attributes;
+  }
+
   countEmitted(envelope: EventEnvelope): void {
-    this.emitted.add(1, { [ATTR.destination]: envelope.name });
+    const name = envelope.name;
+    this.emitted.add(name, () => ({ [ATTR.destination]: name }));
   }
 
   countCommitted(system: string, envelopes: readonly EventEnvelope[]): void {
-    for (const e of envelopes)
-      this.committed.add(1, { [ATTR.system]: system, [ATTR.destination]: e.name });
+    for (const { name } of envelopes)
+      this.committed.add(name, () => ({ [ATTR.system]: system, [ATTR.destination]: name }));
   }
 
   countDiscarded(envelopes: readonly EventEnvelope[], reason: string): void {
-    for (const e of envelopes)
-      this.discardedCount.add(1, { [ATTR.destination]: e.name, [ATTR.discardReason]: reason });
+    for (const { name } of envelopes)
+      this.discarded.add(`${name}\0${reason}`, () => ({
+        [ATTR.destination]: name,
+        [ATTR.discardReason]: reason,
+      }));
   }
 
-  countRetry(attributes: Attributes): void {
-    this.retries.add(1, attributes);
+  countRetry(measured: Attributes): void {
+    const key = `${measured[ATTR.destination]}\0${measured[ATTR.handlerId]}`;
+    this.retries.add(key, () => measured);
   }
 
-  countDeadLetter(attributes: Attributes): void {
-    this.deadLetters.add(1, attributes);
+  countDeadLetter(eventName: string, handlerId: string, reason: string): void {
+    this.deadLetters.add(`${eventName}\0${handlerId}\0${reason}`, () => ({
+      [ATTR.destination]: eventName,
+      [ATTR.handlerId]: handlerId,
+      [ATTR.deadLetterReason]: reason,
+    }));
   }
 
   private observePending(result: ObservableResult): void {
