@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { compiled, type Message } from '../lib/child';
 import { appById } from './apps';
 import { ROUTE } from './apps/common';
+import { BODY_JSON as BODY } from './apps/dto';
 
 export interface LoadOptions {
   /** Seconds of measured load per round. */
@@ -37,7 +38,6 @@ export interface LoadSample {
   timeouts: number;
 }
 
-const BODY = JSON.stringify({ id: 42, name: 'bench', tags: ['a', 'b'], nested: { ok: true } });
 
 // ─── CPU pinning and accounting ────────────────────────────────────────────────────────────────
 
