@@ -65,7 +65,8 @@ const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const print = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 async function web(): Promise<void> {
-  const durability = process.env.DURABILITY === 'before-response' ? 'before-response' : 'after-response';
+  const durability =
+    process.env.DURABILITY === 'before-response' ? 'before-response' : 'after-response';
   const server = createApp({
     controllers: [OrdersController],
     handlers: [Fulfilment], // declares the queue: nothing is dropped before the worker is up
@@ -115,7 +116,8 @@ async function publisher(): Promise<void> {
       next += perScope;
       const scope = bus.openScope();
       scope.run(() => {
-        for (let i = first; i < first + perScope && i < total; i++) bus.emit(new OrderPlaced(i, now()));
+        for (let i = first; i < first + perScope && i < total; i++)
+          bus.emit(new OrderPlaced(i, now()));
       });
       await scope.commitConfirmed(); // resolves when the broker confirmed this scope's events
     }
@@ -155,8 +157,12 @@ async function rawWeb(): Promise<void> {
   const exchange = await rawTopology(ch);
   const publish = (body: object) =>
     new Promise<void>((resolve, reject) =>
-      ch.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), { persistent: true, contentType: 'application/json' }, (err) =>
-        err ? reject(err) : resolve(),
+      ch.publish(
+        exchange,
+        routingKey,
+        Buffer.from(JSON.stringify(body)),
+        { persistent: true, contentType: 'application/json' },
+        (err) => (err ? reject(err) : resolve()),
       ),
     );
   const koa = new Koa();
@@ -206,7 +212,13 @@ async function rawWorker(): Promise<void> {
   print({ role: 'raw-worker', ready: true });
 }
 
-const roles: Record<string, () => Promise<void>> = { web, worker, publisher, 'raw-web': rawWeb, 'raw-worker': rawWorker };
+const roles: Record<string, () => Promise<void>> = {
+  web,
+  worker,
+  publisher,
+  'raw-web': rawWeb,
+  'raw-worker': rawWorker,
+};
 const run = roles[process.argv[2] ?? ''];
 if (!run) {
   console.error('usage: roles.ts web|worker|publisher|raw-web|raw-worker');

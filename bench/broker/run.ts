@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { connect } from 'amqplib';
@@ -32,7 +32,17 @@ interface Child {
 function startRole(role: string, env: Record<string, string>): Child {
   const proc = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ROLES, role],
+    [
+      ...(process.env.BENCH_PROFILE === role
+        ? ['--cpu-prof', '--cpu-prof-dir=.cache/broker-profile']
+        : []),
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      ROLES,
+      role,
+    ],
     { env: { ...process.env, ...env, RABBITMQ_URL: URL }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const waiting: ((o: Record<string, unknown>) => void)[] = [];
@@ -63,9 +73,22 @@ async function cleanup(app: string): Promise<void> {
   await model.close();
 }
 
+/** CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+}
+
 const pct = (sorted: number[], p: number) =>
-  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 0.5);
+  sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const median = (xs: number[]) =>
+  pct(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 const spread = (xs: number[], digits = 1) =>
   `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
@@ -75,7 +98,12 @@ const PUBLISH = [
   { label: '1 request at a time, 1 event each', concurrency: 1, perScope: 1, events: 2_000 },
   { label: '10 concurrent requests, 1 event each', concurrency: 10, perScope: 1, events: 10_000 },
   { label: '100 concurrent requests, 1 event each', concurrency: 100, perScope: 1, events: 30_000 },
-  { label: '100 concurrent requests, 10 events each', concurrency: 100, perScope: 10, events: 50_000 },
+  {
+    label: '100 concurrent requests, 10 events each',
+    concurrency: 100,
+    perScope: 10,
+    events: 50_000,
+  },
 ];
 
 async function publishRound(c: (typeof PUBLISH)[number]): Promise<number> {
@@ -104,6 +132,9 @@ interface LatencyRound {
   handled: number;
   sent: number;
   errors: number;
+  /** CPU µs per request of the web process / per event of the worker, over the measured window. */
+  webCpu: number;
+  workerCpu: number;
 }
 
 async function latencyRound(stack: Stack, durability: string, rate: number): Promise<LatencyRound> {
@@ -121,7 +152,16 @@ async function latencyRound(stack: Stack, durability: string, rate: number): Pro
     new Promise<number>((resolve) => {
       const t0 = performance.now();
       const req = request(
-        { port, method: 'POST', path: '/orders', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          port,
+          method: 'POST',
+          path: '/orders',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - t0 : -1));
@@ -144,8 +184,10 @@ async function latencyRound(stack: Stack, durability: string, rate: number): Pro
     return Promise.all(done);
   };
   await run(1); // warm-up: JIT, connections, queue
+  const cpu0 = [cpuMicros(web.proc.pid!), cpuMicros(worker.proc.pid!)];
   const measured = await run(SECONDS);
   await new Promise((r) => setTimeout(r, 300)); // the last deliveries reach the worker
+  const cpu1 = [cpuMicros(web.proc.pid!), cpuMicros(worker.proc.pid!)];
   web.proc.kill('SIGTERM');
   worker.proc.kill('SIGTERM');
   const { latencies } = (await worker.lines[1]!) as { latencies: number[] };
@@ -163,6 +205,8 @@ async function latencyRound(stack: Stack, durability: string, rate: number): Pro
     handled: latencies.length,
     sent: measured.length + rate,
     errors: measured.length - ok.length,
+    webCpu: (cpu1[0]! - cpu0[0]!) / measured.length,
+    workerCpu: (cpu1[1]! - cpu0[1]!) / measured.length,
   };
 }
 
@@ -174,46 +218,78 @@ async function main(): Promise<void> {
   };
   log(`# RabbitMQ transport bench (issue 11)`);
   log();
-  log(`Node ${process.version}, RabbitMQ at ${URL.replace(/\/\/.*@/, '//')}, ${ROUNDS} rounds, configurations interleaved within each round, fresh processes per round. Command: \`npm run bench:broker -- --rounds ${ROUNDS} --seconds ${SECONDS}\`.`);
+  log(
+    `Node ${process.version}, RabbitMQ at ${URL.replace(/\/\/.*@/, '//')}, ${ROUNDS} rounds, configurations interleaved within each round, fresh processes per round. Command: \`npm run bench:broker -- --rounds ${ROUNDS} --seconds ${SECONDS}\`.`,
+  );
   log();
 
   const rates: number[][] = PUBLISH.map(() => []);
   const LAT: { stack: Stack; durability: string; rate: number }[] = [];
   for (const rate of [200, 1000])
     for (const stack of ['koa-event-bus', 'amqplib by hand'] as const)
-      for (const durability of ['after-response', 'before-response']) LAT.push({ stack, durability, rate });
+      for (const durability of ['after-response', 'before-response'])
+        LAT.push({ stack, durability, rate });
   const lat: LatencyRound[][] = LAT.map(() => []);
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [i, c] of PUBLISH.entries()) rates[i]!.push(await publishRound(c));
+    if (!args.includes('--latency-only'))
+      for (const [i, c] of PUBLISH.entries()) rates[i]!.push(await publishRound(c));
     // Alternate which durability goes first, so neither always runs on a warmer machine.
     const order = LAT.map((_, i) => i);
     if (round % 2 === 0) order.reverse();
-    for (const i of order) lat[i]!.push(await latencyRound(LAT[i]!.stack, LAT[i]!.durability, LAT[i]!.rate));
+    for (const i of order)
+      lat[i]!.push(await latencyRound(LAT[i]!.stack, LAT[i]!.durability, LAT[i]!.rate));
     console.error(`round ${round}/${ROUNDS} done`);
   }
 
-  log('## Publish rate per process (events confirmed by the broker per second)');
-  log();
-  log('Each "request" is a scope whose events are published with a confirm and awaited (what a `before-response` request does); a request starts when a previous one is confirmed. Median (min–max) over rounds.');
-  log();
-  log('| load | events/s |');
-  log('| --- | --- |');
-  for (const [i, c] of PUBLISH.entries()) log(`| ${c.label} | ${spread(rates[i]!, 0)} |`);
-  log();
+  if (!args.includes('--latency-only')) printPublish();
+  function printPublish() {
+    log('## Publish rate per process (events confirmed by the broker per second)');
+    log();
+    log(
+      'Each "request" is a scope whose events are published with a confirm and awaited (what a `before-response` request does); a request starts when a previous one is confirmed. Median (min–max) over rounds.',
+    );
+    log();
+    log('| load | events/s |');
+    log('| --- | --- |');
+    for (const [i, c] of PUBLISH.entries()) log(`| ${c.label} | ${spread(rates[i]!, 0)} |`);
+    log();
+  }
   log(`## Latency at a fixed request rate (${SECONDS} s measured after 1 s warm-up, open loop)`);
   log();
-  log('Request: client-side response time of `POST /orders` (keep-alive). Publish → handler: from the controller\'s `emit` to the worker\'s handler starting (wall clock, same machine). "amqplib by hand" is the floor: plain Koa publishing on a confirm channel to a quorum queue and a plain amqplib consumer (no envelope, no validation, no retry topology). ms, median (min–max) over rounds.');
+  log(
+    'Request: client-side response time of `POST /orders` (keep-alive). Publish → handler: from the controller\'s `emit` to the worker\'s handler starting (wall clock, same machine). "amqplib by hand" is the floor: plain Koa publishing on a confirm channel to a quorum queue and a plain amqplib consumer (no envelope, no validation, no retry topology). Times in ms; CPU from /proc/<pid>/stat over the measured window (less sensitive to neighbours than times). Median (min–max) over rounds.',
+  );
   log();
-  log('| rate | stack | durability | request p50 | request p99 | publish → handler p50 | publish → handler p99 | errors |');
-  log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  log(
+    '| rate | stack | durability | request p50 | request p99 | publish → handler p50 | publish → handler p99 | web CPU µs/request | worker CPU µs/event | errors |',
+  );
+  log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [i, c] of LAT.entries()) {
     const r = lat[i]!;
     log(
-      `| ${c.rate}/s | ${c.stack} | ${c.durability} | ${spread(r.map((x) => x.requestP50), 2)} | ${spread(r.map((x) => x.requestP99), 2)} | ${spread(r.map((x) => x.handlerP50), 2)} | ${spread(r.map((x) => x.handlerP99), 2)} | ${r.reduce((a, x) => a + x.errors, 0)} |`,
+      `| ${c.rate}/s | ${c.stack} | ${c.durability} | ${spread(
+        r.map((x) => x.requestP50),
+        2,
+      )} | ${spread(
+        r.map((x) => x.requestP99),
+        2,
+      )} | ${spread(
+        r.map((x) => x.handlerP50),
+        2,
+      )} | ${spread(
+        r.map((x) => x.handlerP99),
+        2,
+      )} | ${spread(
+        r.map((x) => x.webCpu),
+        0,
+      )} | ${spread(
+        r.map((x) => x.workerCpu),
+        0,
+      )} | ${r.reduce((a, x) => a + x.errors, 0)} |`,
     );
   }
   log();
-  log('`before-response` − `after-response` request p99, per round (the same round\'s pair), ms:');
+  log("`before-response` − `after-response` request p99, per round (the same round's pair), ms:");
   log();
   const find = (stack: Stack, durability: string, rate: number) =>
     lat[LAT.findIndex((c) => c.stack === stack && c.rate === rate && c.durability === durability)]!;
@@ -221,7 +297,12 @@ async function main(): Promise<void> {
     for (const stack of ['koa-event-bus', 'amqplib by hand'] as const) {
       const a = find(stack, 'after-response', rate);
       const b = find(stack, 'before-response', rate);
-      log(`- ${rate}/s, ${stack}: ${spread(a.map((x, k) => b[k]!.requestP99 - x.requestP99), 2)}`);
+      log(
+        `- ${rate}/s, ${stack}: ${spread(
+          a.map((x, k) => b[k]!.requestP99 - x.requestP99),
+          2,
+        )}`,
+      );
     }
   log();
   log('koa-event-bus − amqplib by hand, publish → handler p99, per round, ms:');
@@ -230,7 +311,12 @@ async function main(): Promise<void> {
     for (const durability of ['after-response', 'before-response']) {
       const a = find('amqplib by hand', durability, rate);
       const b = find('koa-event-bus', durability, rate);
-      log(`- ${rate}/s, ${durability}: ${spread(a.map((x, k) => b[k]!.handlerP99 - x.handlerP99), 2)}`);
+      log(
+        `- ${rate}/s, ${durability}: ${spread(
+          a.map((x, k) => b[k]!.handlerP99 - x.handlerP99),
+          2,
+        )}`,
+      );
     }
   log();
   if (OUT) writeFileSync(OUT, `${out.join('\n')}\n`);
