@@ -8,14 +8,12 @@ import {
   type Span,
   type SpanContext,
   SpanKind,
-  SpanStatusCode,
   type TextMapPropagator,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
 import type { DeadLetter, DiscardInfo, DiscardReason } from '../kernel/hooks';
 import type {
-  AttemptEnd,
   AttemptTelemetry,
   BusInstrumentation,
   InstrumentedEnvelope,
@@ -24,6 +22,7 @@ import type {
 import { ATTR, errorType, messageAttributes } from './attributes';
 import type { BusMetrics } from './bus-metrics';
 import { headersGetter } from './headers-carrier';
+import { failSpan, ProcessSpan } from './process-span';
 
 /** What one bus's tracing is made of (shared by the buses of one `openTelemetry()`). */
 export interface TracingSetup {
@@ -174,48 +173,6 @@ export class BusTracing implements BusInstrumentation {
   deadLettered(letter: DeadLetter): void {
     this.s.metrics?.countDeadLetter(letter.envelope.name, letter.handlerId, letter.reason);
   }
-}
-
-/** The `process` span of one attempt (when tracing), and its duration (when measuring). */
-class ProcessSpan implements AttemptTelemetry {
-  private readonly started = performance.now();
-
-  constructor(
-    private readonly metrics: BusMetrics | undefined,
-    private readonly measured: Attributes | undefined,
-    private readonly span: Span | undefined,
-    private readonly active?: Context,
-  ) {}
-
-  run<T>(fn: () => T): T {
-    return this.active ? context.with(this.active, fn) : fn();
-  }
-
-  end(outcome: AttemptEnd): void {
-    const { metrics, measured, span } = this;
-    const seconds = (performance.now() - this.started) / 1000;
-    if (outcome.status === 'failed') {
-      const type = errorType(outcome.error);
-      metrics?.duration.record(seconds, { ...measured, [ATTR.errorType]: type });
-      if (outcome.willRetry) metrics?.countRetry(measured!);
-      if (!span) return;
-      failSpan(span, outcome.error);
-      if (outcome.deadLetter)
-        span.addEvent('koa_event_bus.dead_letter', {
-          [ATTR.deadLetterReason]: outcome.deadLetter,
-          [ATTR.errorType]: type,
-        });
-    } else metrics?.duration.record(seconds, measured);
-    span?.end();
-  }
-}
-
-function failSpan(span: Span, error: unknown): void {
-  span.setAttribute(ATTR.errorType, errorType(error));
-  if (error instanceof Error) {
-    span.recordException(error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-  } else span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 function discardAttributes(envelope: InstrumentedEnvelope, reason: DiscardReason): Attributes {
