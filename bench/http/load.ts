@@ -38,7 +38,6 @@ export interface LoadSample {
   timeouts: number;
 }
 
-
 // ─── CPU pinning and accounting ────────────────────────────────────────────────────────────────
 
 /**

@@ -19,6 +19,7 @@ const snippetDir = path.join(root, 'test', 'docs', 'scale-out-snippets');
 // The snippets import the package's two entry points; here they resolve to the sources.
 const packageRoot = path.join(root, 'src', 'index.ts');
 const rabbitEntry = path.join(root, 'src', 'transport', 'rabbitmq', 'index.ts');
+const testingEntry = path.join(root, 'src', 'testing', 'index.ts');
 
 test('every ts block of the guide names its file and imports the package, not its internals', () => {
   const snippets = blocks.filter((b) => b.lang === 'ts');
@@ -36,7 +37,11 @@ test('the ts blocks of the guide typecheck together (strict, as the project)', (
 
   const config = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
-  options.paths = { 'koa-event-bus': [packageRoot], 'koa-event-bus/rabbitmq': [rabbitEntry] };
+  options.paths = {
+    'koa-event-bus': [packageRoot],
+    'koa-event-bus/rabbitmq': [rabbitEntry],
+    'koa-event-bus/testing': [testingEntry],
+  };
   options.noEmit = true;
   options.types = ['node'];
   const host = ts.createCompilerHost(options);
