@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { ValidationFailedError } from '../kernel/errors';
 import { unsafeInputErrors } from '../kernel/unsafe-input';
 import type { ParamBinding } from './metadata';
-import { validateDto } from './validate-dto';
+import { validateDtoNow } from './validate-dto';
 
 /**
  * The arguments of one route method call, from its (checked) bindings.
@@ -19,7 +19,7 @@ export function resolveArguments(
     if (arg instanceof Promise) pending = true;
     args.push(arg);
   }
-  // Only DTO validation is asynchronous: routes without DTOs make no promise here.
+  // Only a DTO with an asynchronous rule makes a promise here.
   return pending ? Promise.all(args) : args;
 }
 
@@ -27,7 +27,7 @@ function resolveOne(binding: ParamBinding, ctx: Context): unknown {
   switch (binding.kind) {
     case 'body': {
       const body = ctx.request.body;
-      if (binding.dto !== undefined) return validateDto(binding.dto, body, 'body');
+      if (binding.dto !== undefined) return validateDtoNow(binding.dto, body, 'body');
       // A raw body is still checked for `__proto__`/`constructor`/`prototype`
       // keys (user code may merge it into other objects) and for depth.
       const unsafe = unsafeInputErrors(body);
@@ -38,7 +38,7 @@ function resolveOne(binding: ParamBinding, ctx: Context): unknown {
       return (ctx as Context & { params?: Record<string, string> }).params?.[binding.name];
     case 'query': {
       if (binding.name !== undefined) return ctx.query[binding.name];
-      if (binding.dto !== undefined) return validateDto(binding.dto, ctx.query, 'query');
+      if (binding.dto !== undefined) return validateDtoNow(binding.dto, ctx.query, 'query');
       // `@Query()` without a DTO: the whole query, checked as a raw body is.
       const unsafe = unsafeInputErrors(ctx.query);
       if (unsafe.length > 0) throw new ValidationFailedError('query', unsafe);

@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
+import type { ValidationError } from 'class-validator';
 import type { Class } from '../kernel/class';
 import { ValidationFailedError } from '../kernel/errors';
 import { unsafeInputErrors } from '../kernel/unsafe-input';
-import { validateCached } from '../kernel/validate-cached';
+import { validateNow } from '../kernel/validate-cached';
 import { flattenValidationErrors } from '../kernel/validation-rules';
 
 /**
@@ -37,6 +38,20 @@ export async function validateDto<T extends object>(
   plain: unknown,
   source: ValidationFailedError['source'],
 ): Promise<T> {
+  return validateDtoNow(dto, plain, source);
+}
+
+/**
+ * `validateDto`, answering synchronously (the instance, or a thrown
+ * `ValidationFailedError`) when the DTO's rules are all synchronous, and with
+ * a promise otherwise: a route whose DTOs have no async constraint resolves
+ * its arguments without a promise.
+ */
+export function validateDtoNow<T extends object>(
+  dto: Class<T>,
+  plain: unknown,
+  source: ValidationFailedError['source'],
+): T | Promise<T> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new ValidationFailedError(source, [
       { field: '', constraints: { isObject: `${source} must be an object` } },
@@ -46,12 +61,23 @@ export async function validateDto<T extends object>(
   if (unsafe.length > 0) throw new ValidationFailedError(source, unsafe);
 
   const instance = plainToInstance(dto as unknown as new () => T, plain);
-  const errors = await validateCached(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    validationError: { target: false, value: false },
-  });
+  const errors = validateNow(instance, OPTIONS);
+  if (!Array.isArray(errors)) return errors.then((list) => checked(instance, list, source));
+  return checked(instance, errors, source);
+}
+
+const OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+};
+
+function checked<T>(
+  instance: T,
+  errors: ValidationError[],
+  source: ValidationFailedError['source'],
+): T {
   if (errors.length > 0) throw new ValidationFailedError(source, flattenValidationErrors(errors));
   return instance;
 }

@@ -8,7 +8,10 @@ import {
   IsString,
   Min,
   MinLength,
+  Validate,
   ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { Body, Controller, Get, HttpCode, Post, Query } from 'koa-event-bus';
 import { controllerApp } from '../fixtures/controller-app';
@@ -176,5 +179,56 @@ describe('DTO validation', () => {
         },
       ],
     });
+  });
+});
+
+// A DTO with an asynchronous rule (a custom constraint with `async: true`, as
+// a "username is free" check is): the route waits for it. DTOs with only
+// synchronous rules are validated without a promise (issue 13); both give
+// the same answers.
+@ValidatorConstraint({ name: 'usernameFree', async: true })
+class UsernameFree implements ValidatorConstraintInterface {
+  async validate(value: unknown): Promise<boolean> {
+    await new Promise((r) => setImmediate(r));
+    return value !== 'taken';
+  }
+  defaultMessage(): string {
+    return 'username $value is taken';
+  }
+}
+
+class SignupDto {
+  @IsString() @Validate(UsernameFree) username!: string;
+  @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto;
+}
+
+@Controller('/signups')
+class SignupController {
+  @Post('/')
+  @HttpCode(201)
+  create(@Body(SignupDto) signup: SignupDto) {
+    return { isDto: signup instanceof SignupDto, username: signup.username };
+  }
+}
+
+describe('DTO validation with an asynchronous rule', () => {
+  const { http } = controllerApp([SignupController]);
+
+  it('waits for the asynchronous rule: a free name passes', async () => {
+    const res = await http.post('/signups').send({ username: 'ada' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ isDto: true, username: 'ada' });
+  });
+
+  it('answers 400 with the asynchronous rule and the synchronous ones together', async () => {
+    const res = await http.post('/signups').send({ username: 'taken', address: { city: 'X' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { field: 'username', constraints: { usernameFree: 'username taken is taken' } },
+      {
+        field: 'address.city',
+        constraints: { minLength: 'city must be longer than or equal to 2 characters' },
+      },
+    ]);
   });
 });
