@@ -132,6 +132,19 @@ export class EventBus {
     for (const cls of new Set(classes))
       this.subscriptions.add(buildSubscriptions(cls, this.resolver, this.defaults));
     this.pipeline.connect();
+    this.logWiring();
+  }
+
+  /** The event → handlers table at debug level, once, when the bus starts (`npx koa-event-bus list` prints the same). */
+  private logWiring(): void {
+    const events = this.describe();
+    const handlers = events.reduce((n, e) => n + e.handlers.length, 0);
+    this.logger.debug(
+      { events },
+      `wired ${handlers} handler(s) for ${events.length} event(s)${events.length ? ': ' : ''}${events
+        .map((e) => `${e.event} → ${e.handlers.map((h) => h.id).join(', ') || '(none)'}`)
+        .join('; ')}`,
+    );
   }
 
   /**

@@ -105,8 +105,9 @@ describe('every invocation is isolated', () => {
       ),
     );
     expect(bus.deadLetters).toHaveLength(6);
-    expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(6);
-    expect(logger.lines[0]?.obj).toMatchObject({
+    const errorLines = logger.lines.filter((l) => l.level === 'error');
+    expect(errorLines).toHaveLength(6);
+    expect(errorLines[0]?.obj).toMatchObject({
       handlerId: expect.any(String),
       eventId: report.envelope.id,
     });
