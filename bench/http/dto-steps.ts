@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     unsafeInputErrors(x: unknown): unknown[];
   };
   const { validateCached } = require(path.join(srcDir, 'kernel/validate-cached')) as {
-    validateCached(instance: object, options: object): Promise<unknown[]>;
+    validateCached(instance: object, options: object): unknown[] | Promise<unknown[]>;
   };
   const { validateDto } = require(path.join(srcDir, 'http/validate-dto')) as {
     validateDto(dto: unknown, plain: unknown, source: string): Promise<object>;

@@ -3,7 +3,7 @@ import type { ValidationError } from 'class-validator';
 import type { Class } from '../kernel/class';
 import { ValidationFailedError } from '../kernel/errors';
 import { unsafeInputErrors } from '../kernel/unsafe-input';
-import { validateNow } from '../kernel/validate-cached';
+import { validateCached } from '../kernel/validate-cached';
 import { flattenValidationErrors } from '../kernel/validation-rules';
 
 /**
@@ -61,7 +61,7 @@ export function validateDtoNow<T extends object>(
   if (unsafe.length > 0) throw new ValidationFailedError(source, unsafe);
 
   const instance = plainToInstance(dto as unknown as new () => T, plain);
-  const errors = validateNow(instance, OPTIONS);
+  const errors = validateCached(instance, OPTIONS);
   if (!Array.isArray(errors)) return errors.then((list) => checked(instance, list, source));
   return checked(instance, errors, source);
 }

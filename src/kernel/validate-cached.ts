@@ -15,12 +15,16 @@ import {
  * by property. The errors are class-validator's own, the same as `validate`
  * gives (test/kernel/validate-cached.test.ts checks it on random input).
  *
+ * It answers synchronously when no asynchronous constraint (a custom
+ * validator with `async: true`, a promise-valued property) is pending — the
+ * errors — and with a promise of them otherwise: the HTTP DTO pipeline uses
+ * that so that a route whose DTO has only synchronous rules makes no promise.
+ *
  * A class's cached metadata is recomputed when class-validator learns a new
  * class or a new rule for it or an ancestor (decorators of a class defined
- * later, `registerDecorator`). Validation groups are
- * not cached (they go to `validate`), and neither is anything when the
- * installed class-validator is not shaped as the 0.14/0.15 line we read
- * (then this is `validate`).
+ * later, `registerDecorator`). Validation groups are not cached (they go to
+ * `validate`), and neither is anything when the installed class-validator is
+ * not shaped as the 0.14/0.15 line we read (then this is `validate`).
  *
  * @example
  * ```ts
@@ -28,26 +32,6 @@ import {
  * ```
  */
 export function validateCached(
-  instance: object,
-  options: ValidatorOptions,
-): Promise<ValidationError[]> {
-  const errors = validateNow(instance, options);
-  return Array.isArray(errors) ? Promise.resolve(errors) : errors;
-}
-
-/**
- * `validateCached`, answering synchronously when no asynchronous constraint
- * (a custom validator with `async: true`, a promise-valued property) is
- * pending: the errors, or else a promise of them. The HTTP DTO pipeline uses
- * it so that a route whose DTO has only synchronous rules makes no promise.
- *
- * @example
- * ```ts
- * const errors = validateNow(instance, { whitelist: true });
- * const list = Array.isArray(errors) ? errors : await errors;
- * ```
- */
-export function validateNow(
   instance: object,
   options: ValidatorOptions,
 ): ValidationError[] | Promise<ValidationError[]> {
