@@ -13,8 +13,8 @@ import {
   Post,
   silentLogger,
   startWorker,
-} from 'koa-event-bus';
-import { rabbitmqTransport } from 'koa-event-bus/rabbitmq';
+} from '../../src/index';
+import { rabbitmqTransport } from '../../src/transport/rabbitmq/index';
 
 // The processes of the broker bench (bench/broker/run.ts starts them):
 //   web       createApp on RabbitMQ, POST /orders emits one OrderPlaced (durability from DURABILITY)
